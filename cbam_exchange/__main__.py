@@ -1,0 +1,3 @@
+from cbam_exchange.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Calculations on the canonical model."""

@@ -1,0 +1,226 @@
+"""Layouts of the Commission's template: which model path lives in which cell, per template version.
+
+A layout is data (a TOML file beside this module). A version that differs from another by moved columns is declared
+with `extends` and `[[shift]]`, so a new template version is a new file, not a new code path.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+_REF = re.compile(r"^(?P<sheet>[^!]+)!\$?(?P<col>[A-Z]{1,3})\$?(?P<row>\d+)$")
+
+
+def col_to_index(col: str) -> int:
+    """'A' -> 1, 'AA' -> 27."""
+    n = 0
+    for ch in col:
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
+def index_to_col(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+@dataclass(frozen=True, order=True)
+class CellRef:
+    sheet: str
+    row: int
+    col: int
+
+    @classmethod
+    def parse(cls, text: str) -> CellRef:
+        m = _REF.match(text)
+        if not m:
+            raise ValueError(f"not a cell reference: {text!r}")
+        return cls(m["sheet"], int(m["row"]), col_to_index(m["col"]))
+
+    @property
+    def cell(self) -> str:
+        return f"{index_to_col(self.col)}{self.row}"
+
+    def __str__(self) -> str:
+        return f"{self.sheet}!{self.cell}"
+
+    def offset(self, rows: int = 0, cols: int = 0) -> CellRef:
+        return CellRef(self.sheet, self.row + rows, self.col + cols)
+
+
+@dataclass(frozen=True)
+class CellRange:
+    first: CellRef
+    last: CellRef
+
+    @classmethod
+    def parse(cls, text: str) -> CellRange:
+        sheet, span = text.split("!", 1)
+        a, b = span.split(":")
+        return cls(CellRef.parse(f"{sheet}!{a}"), CellRef.parse(f"{sheet}!{b}"))
+
+    def cells(self) -> list[CellRef]:
+        return [CellRef(self.first.sheet, r, c)
+                for r in range(self.first.row, self.last.row + 1)
+                for c in range(self.first.col, self.last.col + 1)]
+
+    def rows(self) -> list[list[CellRef]]:
+        return [[CellRef(self.first.sheet, r, c) for c in range(self.first.col, self.last.col + 1)]
+                for r in range(self.first.row, self.last.row + 1)]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One model field: `path` relative to its table item (or absolute outside tables)."""
+
+    path: str
+    ref: CellRef
+    type: str = "text"
+    step: int = 0
+    across: int = 0
+    down: int = 0
+    item: str | None = None
+
+    def cells_for(self, n: int) -> list[CellRef]:
+        """The cells of this field in the n-th (1-based) table item."""
+        base = self.ref.offset(rows=self.step * (n - 1))
+        if self.across:
+            return [base.offset(cols=k) for k in range(self.across)]
+        if self.down:
+            return [base.offset(rows=k) for k in range(self.down)]
+        return [base]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    path: str
+    count: int
+    id: str | list[str]
+    id_field: str
+    fields: tuple[FieldSpec, ...]
+    route_category: str | None = None
+
+    def item_id(self, n: int) -> str | int:
+        if isinstance(self.id, list):
+            return self.id[n - 1]
+        if self.id == "{row}":
+            return self.fields[0].cells_for(n)[0].row
+        if self.id == "{n}":
+            return n
+        return self.id.format(n=n)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    ref: CellRef
+    text: str
+
+
+@dataclass(frozen=True)
+class Layout:
+    version: str
+    released: str
+    version_cells: CellRange
+    calculated_probe: CellRef
+    required_sheets: tuple[str, ...]
+    result_sheets: tuple[str, ...]
+    list_ranges: tuple[CellRange, ...]
+    anchors: tuple[Anchor, ...]
+    lookups: dict[str, dict[str, CellRange]]
+    fields: tuple[FieldSpec, ...]
+    derived: dict[str, tuple[str, str]]
+    tables: tuple[TableSpec, ...]
+    source: str = field(default="", compare=False)
+
+    def sheet_rows(self) -> dict[str, int]:
+        """Each sheet the layout touches, with the last row it needs."""
+        refs = [f.ref for f in self.fields] + [a.ref for a in self.anchors]
+        refs += [self.calculated_probe, self.version_cells.last]
+        refs += [r.last for lk in self.lookups.values() for r in lk.values()]
+        refs += [c for t in self.tables for f in t.fields for c in f.cells_for(t.count)]
+        rows: dict[str, int] = {}
+        for r in refs:
+            rows[r.sheet] = max(rows.get(r.sheet, 0), r.row)
+        return rows
+
+    def input_sheets(self) -> set[str]:
+        refs = [f.ref for f in self.fields if not f.path.startswith("declared.")]
+        refs += [f.ref for t in self.tables if not t.path.startswith("declared.") for f in t.fields]
+        return {r.sheet for r in refs}
+
+
+def _field(path: str, spec: dict) -> FieldSpec:
+    return FieldSpec(path=path, ref=CellRef.parse(spec["cell"]), type=spec.get("type", "text"),
+                     step=spec.get("step", 0), across=spec.get("across", 0), down=spec.get("down", 0),
+                     item=spec.get("item"))
+
+
+def _shifted(ref: CellRef, shifts: list[dict]) -> CellRef:
+    for s in shifts:
+        if ref.sheet == s["sheet"] and ref.col >= col_to_index(s["from_column"]):
+            ref = ref.offset(cols=s["delta"])
+    return ref
+
+
+def _from_raw(raw: dict, parent: Layout | None, source: str) -> Layout:
+    tpl = raw["template"]
+    if parent is None:
+        fields = tuple(_field(p, s) for p, s in raw.get("fields", {}).items())
+        tables = tuple(
+            TableSpec(path=t["path"], count=t["count"], id=t["id"], id_field=t.get("id_field", "id"),
+                      route_category=t.get("route_category"),
+                      fields=tuple(_field(p, s) for p, s in t["fields"].items()))
+            for t in raw.get("table", []))
+        anchors = tuple(Anchor(CellRef.parse(a["cell"]), a["text"]) for a in raw.get("anchor", []))
+        return Layout(
+            version=tpl["version"], released=tpl["released"],
+            version_cells=CellRange.parse(tpl["version_cells"]),
+            calculated_probe=CellRef.parse(tpl["calculated_probe"]),
+            required_sheets=tuple(tpl["required_sheets"]), result_sheets=tuple(tpl["result_sheets"]),
+            list_ranges=tuple(CellRange.parse(r) for r in tpl["list_ranges"]), anchors=anchors,
+            lookups={k: {kk: CellRange.parse(vv) for kk, vv in v.items()} for k, v in raw.get("lookup", {}).items()},
+            fields=fields, derived={k: tuple(v) for k, v in raw.get("derived", {}).items()}, tables=tables,
+            source=source)
+    shifts = raw.get("shift", [])
+    drop = raw.get("drop", {})
+    dropped = set(drop.get("fields", []))
+    fields = tuple(replace(f, ref=_shifted(f.ref, shifts)) for f in parent.fields if f.path not in dropped)
+    tables = tuple(
+        replace(t, fields=tuple(replace(f, ref=_shifted(f.ref, shifts)) for f in t.fields
+                                if f"{t.path}.{f.path}" not in dropped))
+        for t in parent.tables)
+    kept = [Anchor(_shifted(a.ref, shifts), a.text) for a in parent.anchors if str(a.ref) not in drop.get("anchors", [])]
+    kept += [Anchor(CellRef.parse(a["cell"]), a["text"]) for a in raw.get("anchor", [])]
+    return replace(parent, version=tpl["version"], released=tpl["released"], fields=fields, tables=tables,
+                   anchors=tuple(kept), source=source)
+
+
+@cache
+def known_layouts() -> dict[str, Layout]:
+    """Every layout shipped with the toolkit, by template version."""
+    raws = {}
+    for path in sorted(_HERE.glob("ec-template-*.toml")):
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+        raws[raw["template"]["version"]] = (raw, path.name)
+    built: dict[str, Layout] = {}
+
+    def build(version: str) -> Layout:
+        if version not in built:
+            raw, name = raws[version]
+            parent_version = raw["template"].get("extends")
+            parent = build(parent_version) if parent_version else None
+            built[version] = _from_raw(raw, parent, name)
+        return built[version]
+
+    for version in raws:
+        build(version)
+    return built

@@ -1,0 +1,1 @@
+"""The canonical model of a CBAM submission."""

@@ -1,0 +1,31 @@
+"""Readers turn a supplier file into the canonical model; they never calculate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cbam_exchange.errors import UnreadableInput
+from cbam_exchange.model.submission import Submission
+
+
+def detect_format(path: Path) -> str:
+    """'json' or 'ec-template', from the file's first bytes rather than its name."""
+    if not path.exists():
+        raise UnreadableInput(str(path), "file not found")
+    if path.is_dir():
+        raise UnreadableInput(str(path), "is a folder, not a file")
+    with path.open("rb") as fh:
+        head = fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"{"):
+        return "json"
+    return "ec-template"
+
+
+def read_submission(path: str | Path) -> Submission:
+    """Read a supplier submission in any supported format."""
+    path = Path(path)
+    if detect_format(path) == "json":
+        from cbam_exchange.readers.json_exchange import read_json_submission
+        return read_json_submission(path)
+    from cbam_exchange.readers.ec_template import read_ec_template
+    return read_ec_template(path)

@@ -1,0 +1,1 @@
+"""Renderers turn models and results into text a person reads."""
