@@ -83,8 +83,11 @@ def inspect(file: Path, fmt: str) -> None:
 @click.option("--to", "target", type=click.Choice(["json", "ec-template"]), default="json", show_default=True,
               help="json: the exchange format; ec-template: fill a copy of the blank official template.")
 @click.option("--template", "blank", type=_FILE, help="The blank official template (required with --to ec-template).")
+@click.option("--recalculate", is_flag=True,
+              help="With --to ec-template: let LibreOffice calculate the filled workbook so that it carries the "
+                   "template's own results (needs LibreOffice installed).")
 @_guarded
-def convert(file: Path, output: Path, target: str, blank: Path | None) -> None:
+def convert(file: Path, output: Path, target: str, blank: Path | None, recalculate: bool) -> None:
     """Convert a submission to the JSON exchange format or into a copy of the official template."""
     from cbam_exchange.readers import read_submission
 
@@ -102,7 +105,17 @@ def convert(file: Path, output: Path, target: str, blank: Path | None) -> None:
             layout = write_ec_template(submission, blank, output)
         except WriteError as exc:
             raise UnreadableInput(str(file), f"cannot be written into the template: {exc}") from None
-        click.echo(f"wrote {output} (template {layout.version}; open it in Excel or LibreOffice to calculate)",
-                   err=True)
+        if recalculate:
+            from cbam_exchange.writers.recalculate import RecalculationUnavailable
+            from cbam_exchange.writers.recalculate import recalculate as run_libreoffice
+            try:
+                run_libreoffice(output, output)
+            except RecalculationUnavailable as exc:
+                click.echo(f"error: {output} was written but not calculated: {exc}", err=True)
+                sys.exit(EXIT_UNREADABLE)
+            click.echo(f"wrote {output} (template {layout.version}, calculated by LibreOffice)", err=True)
+        else:
+            click.echo(f"wrote {output} (template {layout.version}; it carries no results until Excel or "
+                       "LibreOffice calculates it, or use --recalculate)", err=True)
         return
     click.echo(f"wrote {output}", err=True)

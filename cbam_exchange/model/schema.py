@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+from cbam_exchange.model.codec import json_schema
 from cbam_exchange.model.submission import FORMAT_ID, FORMAT_VERSION, Submission
 from cbam_exchange.resources import data_dir
 
@@ -17,7 +18,7 @@ SCHEMA_NAME = f"submission-{FORMAT_VERSION}.schema.json"
 
 
 def build_schema() -> dict:
-    schema = Submission.model_json_schema(mode="validation")
+    schema = json_schema(Submission)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://cbam-exchange.example/schemas/{SCHEMA_NAME}",

@@ -9,9 +9,10 @@ spreadsheet computed is mistaken for an input.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from cbam_exchange.model.codec import doc, from_dict, required, to_dict
 
 FORMAT_ID = "cbam-exchange/submission"
 FORMAT_VERSION = "1.0"
@@ -20,145 +21,152 @@ Num = float | None
 Txt = str | None
 
 
-class _Base(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
-
-
-class SourceInfo(_Base):
+@dataclass(kw_only=True)
+class SourceInfo:
     """How the submission reached us."""
 
     format: Literal["ec-template", "json"]
-    template_version: Txt = Field(None, description="Version of the Commission template (0_Versions), e.g. 2.1.1")
+    template_version: Txt = doc("Version of the Commission template (0_Versions), e.g. 2.1.1")
     file_name: Txt = None
 
 
-class Period(_Base):
+@dataclass(kw_only=True)
+class Period:
     start: dt.date | None = None
     end: dt.date | None = None
 
 
-class Contact(_Base):
+@dataclass(kw_only=True)
+class Contact:
     name: Txt = None
     email: Txt = None
     phone: Txt = None
     fax: Txt = None
 
 
-class Installation(_Base):
+@dataclass(kw_only=True)
+class Installation:
     name_local: Txt = None
-    name: Txt = Field(None, description="English name (mandatory in the template)")
+    name: Txt = doc("English name (mandatory in the template)")
     street: Txt = None
     economic_activity: Txt = None
     post_code: Txt = None
     po_box: Txt = None
     city: Txt = None
-    country: Txt = Field(None, description="Country name as entered")
-    country_code: Txt = Field(None, description="ISO 3166-1 alpha-2 code")
+    country: Txt = doc("Country name as entered")
+    country_code: Txt = doc("ISO 3166-1 alpha-2 code")
     unlocode: Txt = None
-    latitude: Num = Field(None, description="Decimal degrees")
-    longitude: Num = Field(None, description="Decimal degrees")
-    representative: Contact = Field(default_factory=Contact)
+    latitude: Num = doc("Decimal degrees")
+    longitude: Num = doc("Decimal degrees")
+    representative: Contact = field(default_factory=Contact)
 
 
-class Verifier(_Base):
+@dataclass(kw_only=True)
+class Verifier:
     company: Txt = None
     street: Txt = None
     city: Txt = None
     post_code: Txt = None
     country: Txt = None
-    representative: Contact = Field(default_factory=Contact)
+    representative: Contact = field(default_factory=Contact)
     accreditation_member_state: Txt = None
     accreditation_body: Txt = None
     registration_number: Txt = None
 
 
-class GoodsCategory(_Base):
+@dataclass(kw_only=True)
+class GoodsCategory:
     """A row of the goods table: an aggregated goods category and the production routes used for it."""
 
     id: str
     category: Txt = None
-    routes: list[Txt] = Field(default_factory=list)
+    routes: list[Txt] = field(default_factory=list)
 
 
-class RouteAmount(_Base):
-    route_index: int = Field(description="1-based position of the route in the template's route list for the category")
+@dataclass(kw_only=True)
+class RouteAmount:
+    route_index: int = required("1-based position of the route in the template's route list for the category")
     route: Txt = None
     amount: Num = None
 
 
-class ProcessAmount(_Base):
+@dataclass(kw_only=True)
+class ProcessAmount:
     """An amount sent to (or consumed by) a production process of the same installation."""
 
-    process: str = Field(description="Production process id, e.g. P2")
+    process: str = required("Production process id, e.g. P2")
     amount: Num = None
 
 
-class ProductionProcess(_Base):
-    id: str = Field(description="P1..P10")
+@dataclass(kw_only=True)
+class ProductionProcess:
+    id: str = required("P1..P10")
     category: Txt = None
-    included_categories: list[Txt] = Field(default_factory=list)
+    included_categories: list[Txt] = field(default_factory=list)
     name: Txt = None
-    production: list[RouteAmount] = Field(default_factory=list, description="Production per route (t or MWh)")
+    production: list[RouteAmount] = doc("Production per route (t or MWh)", factory=list)
     produced_for_market: Num = None
-    consumed_by: list[ProcessAmount] = Field(
-        default_factory=list, description="Amounts of this process's output consumed by other processes (own precursors)")
+    consumed_by: list[ProcessAmount] = doc("Amounts of this process's output consumed by other processes (own precursors)", factory=list)
     consumed_non_cbam: Num = None
     measurable_heat_applicable: bool | None = None
     waste_gases_applicable: bool | None = None
-    direct_emissions: Num = Field(None, description="Directly attributable emissions DirEm, tCO2e")
-    heat_imported: Num = Field(None, description="Net measurable heat imported, TJ")
-    heat_imported_ef: Num = Field(None, description="tCO2/TJ")
+    direct_emissions: Num = doc("Directly attributable emissions DirEm, tCO2e")
+    heat_imported: Num = doc("Net measurable heat imported, TJ")
+    heat_imported_ef: Num = doc("tCO2/TJ")
     heat_exported: Num = None
     heat_exported_ef: Num = None
-    waste_gas_imported: Num = Field(None, description="Waste gas imported, TJ")
+    waste_gas_imported: Num = doc("Waste gas imported, TJ")
     waste_gas_imported_ef: Num = None
     waste_gas_exported: Num = None
     waste_gas_exported_ef: Num = None
-    electricity_consumed: Num = Field(None, description="MWh")
-    electricity_ef: Num = Field(None, description="tCO2/MWh")
+    electricity_consumed: Num = doc("MWh")
+    electricity_ef: Num = doc("tCO2/MWh")
     electricity_ef_source: Txt = None
-    electricity_exported: Num = Field(None, description="MWh")
+    electricity_exported: Num = doc("MWh")
     electricity_exported_ef: Num = None
 
 
-class PurchasedPrecursor(_Base):
-    id: str = Field(description="PP1..PP20")
+@dataclass(kw_only=True)
+class PurchasedPrecursor:
+    id: str = required("PP1..PP20")
     category: Txt = None
     country_code: Txt = None
-    routes: list[Txt] = Field(default_factory=list)
+    routes: list[Txt] = field(default_factory=list)
     name: Txt = None
-    purchased: list[RouteAmount] = Field(default_factory=list, description="Purchased amounts per route (t)")
-    consumed_by: list[ProcessAmount] = Field(default_factory=list)
+    purchased: list[RouteAmount] = doc("Purchased amounts per route (t)", factory=list)
+    consumed_by: list[ProcessAmount] = field(default_factory=list)
     consumed_other: Num = None
-    see_direct: Num = Field(None, description="tCO2e/t")
-    see_direct_source: Txt = Field(None, description="Measured / Default / Unknown")
-    specific_electricity: Num = Field(None, description="MWh/t")
+    see_direct: Num = doc("tCO2e/t")
+    see_direct_source: Txt = doc("Measured / Default / Unknown")
+    specific_electricity: Num = doc("MWh/t")
     specific_electricity_source: Txt = None
-    electricity_ef: Num = Field(None, description="tCO2/MWh")
+    electricity_ef: Num = doc("tCO2/MWh")
     electricity_ef_source: Txt = None
     default_justification: Txt = None
 
 
-class SourceStream(_Base):
-    row: int = Field(description="Row of the stream in B_EmInst")
-    method: Txt = Field(None, description="Combustion / Process Emissions / Mass balance")
+@dataclass(kw_only=True)
+class SourceStream:
+    row: int = required("Row of the stream in B_EmInst")
+    method: Txt = doc("Combustion / Process Emissions / Mass balance")
     name: Txt = None
     activity_data: Num = None
-    activity_unit: Txt = Field(None, description="t or 1000Nm3")
-    ncv: Num = Field(None, description="GJ/t or GJ/1000Nm3")
+    activity_unit: Txt = doc("t or 1000Nm3")
+    ncv: Num = doc("GJ/t or GJ/1000Nm3")
     ef: Num = None
-    ef_unit: Txt = Field(None, description="tCO2/TJ, tCO2/t or tCO2/1000Nm3")
-    carbon_content: Num = Field(None, description="tC/t")
-    oxidation_factor: Num = Field(None, description="percent, 0-100")
-    conversion_factor: Num = Field(None, description="percent, 0-100")
-    biomass_content: Num = Field(None, description="percent, 0-100")
+    ef_unit: Txt = doc("tCO2/TJ, tCO2/t or tCO2/1000Nm3")
+    carbon_content: Num = doc("tC/t")
+    oxidation_factor: Num = doc("percent, 0-100")
+    conversion_factor: Num = doc("percent, 0-100")
+    biomass_content: Num = doc("percent, 0-100")
 
 
-class PfcSource(_Base):
+@dataclass(kw_only=True)
+class PfcSource:
     row: int
-    method: Txt = Field(None, description="Slope method / Overvoltage method")
+    method: Txt = doc("Slope method / Overvoltage method")
     technology: Txt = None
-    activity_data: Num = Field(None, description="t primary aluminium")
+    activity_data: Num = doc("t primary aluminium")
     anode_effect_frequency: Num = None
     anode_effect_duration: Num = None
     slope_cf4: Num = None
@@ -169,19 +177,21 @@ class PfcSource(_Base):
     collection_efficiency: Num = None
 
 
-class MeasurementPoint(_Base):
+@dataclass(kw_only=True)
+class MeasurementPoint:
     row: int
     name: Txt = None
-    gas: Txt = Field(None, description="CO2 or N2O")
-    biomass_fraction: Num = Field(None, description="percent, 0-100")
-    hourly_concentration: Num = Field(None, description="g/Nm3")
+    gas: Txt = doc("CO2 or N2O")
+    biomass_fraction: Num = doc("percent, 0-100")
+    hourly_concentration: Num = doc("g/Nm3")
     operating_hours: Num = None
-    flue_gas_flow: Num = Field(None, description="1000 Nm3/h")
-    energy_fossil: Num = Field(None, description="TJ")
-    energy_bio: Num = Field(None, description="TJ")
+    flue_gas_flow: Num = doc("1000 Nm3/h")
+    energy_fossil: Num = doc("TJ")
+    energy_bio: Num = doc("TJ")
 
 
-class FuelBalance(_Base):
+@dataclass(kw_only=True)
+class FuelBalance:
     """Manual entries of the fuel balance (TJ), C_Emissions&Energy row 16."""
 
     total: Num = None
@@ -190,45 +200,51 @@ class FuelBalance(_Base):
     for_non_cbam: Num = None
 
 
-class GhgBalanceManual(_Base):
+@dataclass(kw_only=True)
+class GhgBalanceManual:
     """Manual entries of the GHG balance (tCO2e), C_Emissions&Energy row 26."""
 
     co2: Num = None
     biomass: Num = None
     n2o: Num = None
     pfc: Num = None
-    total_indirect: Num = Field(None, description="Total indirect emissions of the installation, tCO2e")
+    total_indirect: Num = doc("Total indirect emissions of the installation, tCO2e")
 
 
-class DataQuality(_Base):
+@dataclass(kw_only=True)
+class DataQuality:
     general: Txt = None
     default_justification: Txt = None
     quality_assurance: Txt = None
 
 
-class Emissions(_Base):
-    source_streams: list[SourceStream] = Field(default_factory=list)
-    pfc: list[PfcSource] = Field(default_factory=list)
-    measurements: list[MeasurementPoint] = Field(default_factory=list)
-    fuel_balance: FuelBalance = Field(default_factory=FuelBalance)
-    ghg_balance: GhgBalanceManual = Field(default_factory=GhgBalanceManual)
+@dataclass(kw_only=True)
+class Emissions:
+    source_streams: list[SourceStream] = field(default_factory=list)
+    pfc: list[PfcSource] = field(default_factory=list)
+    measurements: list[MeasurementPoint] = field(default_factory=list)
+    fuel_balance: FuelBalance = field(default_factory=FuelBalance)
+    ghg_balance: GhgBalanceManual = field(default_factory=GhgBalanceManual)
 
 
-class CarbonPriceToolRow(_Base):
+@dataclass(kw_only=True)
+class CarbonPriceToolRow:
     """F_Tools carbon-price tool, one row per process or purchased precursor."""
 
-    id: str = Field(description="P1..P10 or PP1..PP20")
+    id: str = required("P1..P10 or PP1..PP20")
     share_covered: Num = None
     price_due: Num = None
     rebate: Num = None
 
 
-class CarbonPriceTool(_Base):
+@dataclass(kw_only=True)
+class CarbonPriceTool:
     currency: Txt = None
-    rows: list[CarbonPriceToolRow] = Field(default_factory=list)
+    rows: list[CarbonPriceToolRow] = field(default_factory=list)
 
 
-class ProductParameters(_Base):
+@dataclass(kw_only=True)
+class ProductParameters:
     """Qualifying parameters of Summary_Products (columns P-AK); percentages as 0-100 where the template says %."""
 
     reducing_agent: Txt = None
@@ -255,22 +271,24 @@ class ProductParameters(_Base):
     n_other_percent: Num = None
 
 
-class Product(_Base):
-    row: int = Field(description="Row number 1..100 in the template's product table")
-    process: Txt = Field(None, description="Name of the production process the product arises from")
+@dataclass(kw_only=True)
+class Product:
+    row: int = required("Row number 1..100 in the template's product table")
+    process: Txt = doc("Name of the production process the product arises from")
     cn_code: Txt = None
     name: Txt = None
-    parameters: ProductParameters = Field(default_factory=ProductParameters)
+    parameters: ProductParameters = field(default_factory=ProductParameters)
     carbon_price_type: Txt = None
     carbon_price_share: Num = None
     currency: Txt = None
-    carbon_price_due: Num = Field(None, description="Carbon price due per produced t or MWh, in `currency`")
+    carbon_price_due: Num = doc("Carbon price due per produced t or MWh, in `currency`")
     rebate_type: Txt = None
     rebate_share: Num = None
-    rebate: Num = Field(None, description="Rebate per produced t or MWh, in `currency`")
+    rebate: Num = doc("Rebate per produced t or MWh, in `currency`")
 
 
-class DeclaredProcess(_Base):
+@dataclass(kw_only=True)
+class DeclaredProcess:
     id: str
     direct_emissions: Num = None
     heat_emissions: Num = None
@@ -286,7 +304,8 @@ class DeclaredProcess(_Base):
     embedded_electricity: Num = None
 
 
-class DeclaredProduct(_Base):
+@dataclass(kw_only=True)
+class DeclaredProduct:
     row: int
     category: Txt = None
     see_direct: Num = None
@@ -299,42 +318,47 @@ class DeclaredProduct(_Base):
     effective_carbon_price: Num = None
 
 
-class DeclaredPrecursor(_Base):
+@dataclass(kw_only=True)
+class DeclaredPrecursor:
     id: str
     see_indirect: Num = None
 
 
-class DeclaredTotals(_Base):
+@dataclass(kw_only=True)
+class DeclaredTotals:
     direct: Num = None
     indirect: Num = None
     total: Num = None
 
 
-class Declared(_Base):
+@dataclass(kw_only=True)
+class Declared:
     """Results the workbook states (its cached formula values), kept apart from the inputs."""
 
-    available: bool = Field(description="False where the workbook carries no calculated values at all")
+    available: bool = required("False where the workbook carries no calculated values at all")
     note: Txt = None
-    totals: DeclaredTotals = Field(default_factory=DeclaredTotals)
-    processes: list[DeclaredProcess] = Field(default_factory=list)
-    products: list[DeclaredProduct] = Field(default_factory=list)
-    purchased_precursors: list[DeclaredPrecursor] = Field(default_factory=list)
-    messages: dict[str, str] = Field(
-        default_factory=dict, description="Model path -> error or message text the template showed instead of a value")
+    totals: DeclaredTotals = field(default_factory=DeclaredTotals)
+    processes: list[DeclaredProcess] = field(default_factory=list)
+    products: list[DeclaredProduct] = field(default_factory=list)
+    purchased_precursors: list[DeclaredPrecursor] = field(default_factory=list)
+    messages: dict[str, str] = doc("Model path -> error or message text the template showed instead of a value",
+                                   factory=dict)
 
 
-class Source(_Base):
+@dataclass(kw_only=True)
+class Source:
     """Where one value was read."""
 
     sheet: str
     cell: str
-    formula: Txt = Field(None, description="The formula the input cell held, where it held one")
+    formula: Txt = doc("The formula the input cell held, where it held one")
 
 
-class ReadNote(_Base):
+@dataclass(kw_only=True)
+class ReadNote:
     """Something the reader noticed while reading; checks turn these into findings."""
 
-    code: str = Field(description="Stable code, e.g. READ-NUMBER")
+    code: str = required("Stable code, e.g. READ-NUMBER")
     path: str
     message: str
     sheet: Txt = None
@@ -342,25 +366,34 @@ class ReadNote(_Base):
     found: Txt = None
 
 
-class Submission(_Base):
+@dataclass(kw_only=True)
+class Submission:
+    """One installation's submission: its inputs, what it declares, and where each value came from."""
+
     format: Literal["cbam-exchange/submission"] = FORMAT_ID
     format_version: str = FORMAT_VERSION
     source: SourceInfo
-    reporting_period: Period = Field(default_factory=Period)
-    installation: Installation = Field(default_factory=Installation)
-    verifier: Verifier = Field(default_factory=Verifier)
-    goods: list[GoodsCategory] = Field(default_factory=list)
-    processes: list[ProductionProcess] = Field(default_factory=list)
-    purchased_precursors: list[PurchasedPrecursor] = Field(default_factory=list)
-    emissions: Emissions = Field(default_factory=Emissions)
-    data_quality: DataQuality = Field(default_factory=DataQuality)
-    carbon_price_tool: CarbonPriceTool = Field(default_factory=CarbonPriceTool)
+    reporting_period: Period = field(default_factory=Period)
+    installation: Installation = field(default_factory=Installation)
+    verifier: Verifier = field(default_factory=Verifier)
+    goods: list[GoodsCategory] = field(default_factory=list)
+    processes: list[ProductionProcess] = field(default_factory=list)
+    purchased_precursors: list[PurchasedPrecursor] = field(default_factory=list)
+    emissions: Emissions = field(default_factory=Emissions)
+    data_quality: DataQuality = field(default_factory=DataQuality)
+    carbon_price_tool: CarbonPriceTool = field(default_factory=CarbonPriceTool)
     carbon_price_instrument: Txt = None
     additional_information: Txt = None
-    products: list[Product] = Field(default_factory=list)
-    declared: Declared | None = Field(None, description="Absent for submissions that declare no results")
-    sources: dict[str, Source] = Field(default_factory=dict)
-    notes: list[ReadNote] = Field(default_factory=list)
+    products: list[Product] = field(default_factory=list)
+    declared: Declared | None = doc("Absent for submissions that declare no results")
+    sources: dict[str, Source] = field(default_factory=dict)
+    notes: list[ReadNote] = field(default_factory=list)
 
-    def source_of(self, path: str) -> Source | None:
-        return self.sources.get(path)
+    @classmethod
+    def from_dict(cls, data: dict) -> Submission:
+        """Strict: unknown fields and wrong types raise ModelError naming the path."""
+        return from_dict(cls, data)
+
+    def to_dict(self) -> dict:
+        """The JSON exchange form: 'not provided' and defaults omitted, format and version always present."""
+        return {"format": self.format, "format_version": self.format_version, **to_dict(self)}

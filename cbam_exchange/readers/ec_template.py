@@ -252,7 +252,7 @@ def read_ec_template(path: Path) -> Submission:
         data["declared"] = _read_declared(reading, layout)
         data["sources"] = reading.sources
         data["notes"] = reading.notes
-        return Submission.model_validate(data)
+        return Submission.from_dict(data)
     finally:
         cells.close()
 

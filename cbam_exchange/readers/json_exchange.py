@@ -5,25 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from cbam_exchange.errors import UnreadableInput
+from cbam_exchange.model.codec import ModelError
 from cbam_exchange.model.submission import FORMAT_ID, FORMAT_VERSION, Submission
 
 _MAX_BYTES = 64 * 1024 * 1024
 
 
-def _dotted(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 def read_json_submission(path: Path) -> Submission:
     name = str(path)
-    if path.stat().st_size > _MAX_BYTES:
-        raise UnreadableInput(name, "file too large for a submission", found=f"{path.stat().st_size} bytes",
+    size = path.stat().st_size
+    if size > _MAX_BYTES:
+        raise UnreadableInput(name, "file too large for a submission", found=f"{size} bytes",
                               expected=f"at most {_MAX_BYTES} bytes")
     try:
         data = json.loads(path.read_bytes())
@@ -41,10 +34,6 @@ def read_json_submission(path: Path) -> Submission:
         raise UnreadableInput(name, "unsupported format version", location="format_version", found=repr(version),
                               expected=f"{FORMAT_VERSION.split('.')[0]}.x")
     try:
-        return Submission.model_validate(data)
-    except ValidationError as exc:
-        errors = exc.errors()
-        first = errors[0]
-        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
-        raise UnreadableInput(name, f"{first['msg']}{more}", location=_dotted(first["loc"]),
-                              found=repr(first.get("input"))[:80]) from None
+        return Submission.from_dict(data)
+    except ModelError as exc:
+        raise UnreadableInput(name, exc.message, location=exc.path, found=repr(exc.found)[:80]) from None

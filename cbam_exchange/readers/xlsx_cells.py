@@ -47,8 +47,12 @@ def sniff_xlsx(path: Path) -> None:
             name, "the file is password-protected (encrypted) or a legacy .xls workbook",
             found="an OLE compound document", expected="an unencrypted .xlsx workbook (remove the password in Excel)")
     if not zipfile.is_zipfile(path):
-        raise UnreadableInput(name, "not an .xlsx workbook (not a zip package; the file may be truncated or corrupt)",
-                              found=f"first bytes {head[:4]!r}", expected="an .xlsx file")
+        if head.startswith(b"PK"):
+            raise UnreadableInput(name, "the workbook is truncated or damaged and cannot be opened",
+                                  found="a zip package without its central directory",
+                                  expected="a complete .xlsx file (download or copy it again)")
+        raise UnreadableInput(name, "not an .xlsx workbook (not a zip package)",
+                              found=f"first bytes {head[:4]!r}", expected="an .xlsx file or a cbam-exchange .json")
 
 
 class WorkbookCells:
@@ -68,7 +72,7 @@ class WorkbookCells:
             raise UnreadableInput(str(path), f"the workbook cannot be opened ({type(exc).__name__}: {exc})") from None
         self.sheet_names: list[str] = list(book.sheet_names)
         self._values: dict[str, list[list[Any]]] = {}
-        self._formulas: dict[str, dict[str, tuple[str, bool]]] = {}
+        self._formulas: dict[str, dict[bytes, tuple[bytes, bytes, bool]]] = {}
         for sheet, last_row in sheets.items():
             if sheet not in self.sheet_names:
                 continue
@@ -96,21 +100,13 @@ class WorkbookCells:
                 parts[a["name"]] = targets[rid]
         return parts
 
-    def _formula_map(self, sheet: str) -> dict[str, tuple[str, bool]]:
-        """cell -> (formula text, has a non-empty cached value), parsed once per sheet on demand."""
+    def _formula_map(self, sheet: str) -> dict[bytes, tuple[bytes, bytes, bool]]:
+        """cell -> (raw formula text, raw f attributes, has a cached value); parsed once per sheet, decoded lazily."""
         if sheet not in self._formulas:
-            found: dict[str, tuple[str, bool]] = {}
             part = self.sheet_parts.get(sheet)
-            if part:
-                xml = self._zip.read(part)
-                for cell, fattrs, text, cached in _FORMULA_CELL.findall(xml):
-                    formula = text.decode() if text else ""
-                    if "&" in formula:
-                        formula = html.unescape(formula)
-                    if not formula and b"shared" in fattrs:
-                        formula = "(shared formula)"
-                    found[cell.decode()] = ("=" + formula if formula else "(formula)", bool(cached))
-            self._formulas[sheet] = found
+            xml = self._zip.read(part) if part else b""
+            self._formulas[sheet] = {cell: (text, fattrs, bool(cached))
+                                     for cell, fattrs, text, cached in _FORMULA_CELL.findall(xml)}
         return self._formulas[sheet]
 
     def has_sheet(self, sheet: str) -> bool:
@@ -133,7 +129,12 @@ class WorkbookCells:
 
     def formula(self, ref: CellRef) -> tuple[str, bool] | None:
         """(formula, has cached value) where the cell holds a formula."""
-        return self._formula_map(ref.sheet).get(ref.cell)
+        found = self._formula_map(ref.sheet).get(ref.cell.encode())
+        if found is None:
+            return None
+        text, fattrs, cached = found
+        formula = html.unescape(text.decode()) if text else ("(shared formula)" if b"shared" in fattrs else "")
+        return ("=" + formula if formula and not formula.startswith("(") else formula or "(formula)"), cached
 
     def close(self) -> None:
         self._zip.close()

@@ -9,6 +9,7 @@ must never carry results that do not follow from its inputs.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 import zipfile
@@ -174,7 +175,7 @@ def write_ec_template(submission: Submission, blank: Path, output: Path) -> Layo
         if submission.installation.country is None and submission.installation.country_code:
             names = {cells.raw(v): cells.raw(k) for k, v in zip(layout.lookups["country_code"]["keys"].cells(),
                                                                layout.lookups["country_code"]["values"].cells())}
-            submission = submission.model_copy(deep=True)
+            submission = copy.deepcopy(submission)
             submission.installation.country = names.get(submission.installation.country_code)
         parts = cells.sheet_parts
     finally:

@@ -10,8 +10,7 @@ from cbam_exchange.writers.atomic import write_text_atomic
 
 
 def submission_to_dict(submission: Submission) -> dict:
-    body = submission.model_dump(mode="json", exclude_defaults=True)
-    return {"format": submission.format, "format_version": submission.format_version, **body}
+    return submission.to_dict()
 
 
 def submission_to_json(submission: Submission) -> str:

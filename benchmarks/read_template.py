@@ -1,0 +1,72 @@
+"""Reading a filled official template: cbam-exchange's reader against openpyxl.load_workbook, in one run.
+
+Usage:  python benchmarks/read_template.py [--blank PATH] [--repeat N]
+
+The filled workbook is made at run time from the blank in ../shared (never committed): the steelworks example is
+written into it and, where LibreOffice is installed, calculated so that it carries cached results like a file that
+a supplier saved in Excel. Baseline: a plain `openpyxl.load_workbook(path)` (formulas, not data_only), the load
+every openpyxl-based tool starts with. Target: at least 8 times faster.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from cbam_exchange.readers import read_submission  # noqa: E402
+from cbam_exchange.writers.ec_template import write_ec_template  # noqa: E402
+from cbam_exchange.writers.recalculate import RecalculationUnavailable, recalculate  # noqa: E402
+
+
+def timed(fn, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    default_blank = next(iter(sorted((ROOT.parent / "shared" / "ec-template").glob("*.xlsx"))), None)
+    parser.add_argument("--blank", type=Path, default=default_blank)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    if args.blank is None or not args.blank.exists():
+        sys.exit("the blank template is needed (../shared/ec-template/); pass --blank PATH")
+    import openpyxl
+    import warnings
+    warnings.simplefilter("ignore")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        filled = Path(tmp) / "filled.xlsx"
+        write_ec_template(read_submission(ROOT / "examples" / "steelworks-bf-bof.json"), args.blank, filled)
+        try:
+            recalculate(filled, filled)
+            kind = "calculated by LibreOffice (cached results present)"
+        except RecalculationUnavailable as exc:
+            kind = f"not calculated ({exc})"
+        size = filled.stat().st_size
+        ours = timed(lambda: read_submission(filled), args.repeat)
+        base = timed(lambda: openpyxl.load_workbook(filled), max(2, args.repeat // 2))
+        cli = timed(lambda: subprocess.run([sys.executable, "-m", "cbam_exchange", "inspect", str(filled)],
+                                           capture_output=True, check=True, cwd=ROOT), 3)
+    o, b, c = statistics.median(ours), statistics.median(base), statistics.median(cli)
+    print(f"workbook: steelworks example in template {args.blank.name}, {size / 1e6:.2f} MB, {kind}")
+    print(f"cbam-exchange read_submission     median {o * 1000:8.1f} ms over {len(ours)} runs")
+    print(f"baseline openpyxl.load_workbook   median {b * 1000:8.1f} ms over {len(base)} runs")
+    print(f"cbam inspect, whole process       median {c * 1000:8.1f} ms (interpreter start included)")
+    print(f"speed-up over the baseline: {b / o:.1f}x (target >= 8x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""Shared fixtures. Workbook fixtures are built at test time from the Commission's blank in ../shared (never
+committed); tests that need it skip, saying why, where it is absent."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
+SHARED = Path(os.environ.get("CBAM_SHARED", ROOT.parent / "shared"))
+BLANK = next(iter(sorted((SHARED / "ec-template").glob("*.xlsx"))), None) if (SHARED / "ec-template").is_dir() else None
+NO_BLANK = ("the Commission's blank template is absent (expected in ../shared/ec-template/); workbook fixtures are "
+            "built from it at test time and never committed")
+
+
+@pytest.fixture(scope="session")
+def blank() -> Path:
+    if BLANK is None:
+        pytest.skip(NO_BLANK)
+    return BLANK
+
+
+@pytest.fixture(scope="session")
+def example_workbooks(blank: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each example submission written into a copy of the blank by the toolkit's writer."""
+    from cbam_exchange.readers import read_submission
+    from cbam_exchange.writers.ec_template import write_ec_template
+
+    folder = tmp_path_factory.mktemp("examples")
+    out = {}
+    for example in EXAMPLES:
+        target = folder / f"{example.stem}.xlsx"
+        write_ec_template(read_submission(example), blank, target)
+        out[example.stem] = target
+    return out

@@ -1,0 +1,136 @@
+"""The `cbam` command as a user runs it: summaries, conversion, and one clear line with exit code 2 for every kind
+of unreadable input, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES, ROOT
+from tests.xlsx_edit import edit_workbook
+
+
+def cbam(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cbam_exchange", *args], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+
+
+def test_inspect_summarises_an_example() -> None:
+    run = cbam("inspect", "examples/steelworks-bf-bof.json")
+    assert run.returncode == 0, run.stderr
+    for text in ("Anatolia Integrated Steel Works", "2026-01-01 to 2026-12-31", "72083900", "72071210",
+                 "Blast furnaces 1-2", "SEE not declared", "PP1"):
+        assert text in run.stdout
+
+
+def test_inspect_shows_the_template_version_and_declared_status(example_workbooks: dict[str, Path]) -> None:
+    run = cbam("inspect", str(example_workbooks["cement-clinker-two-cements"]))
+    assert run.returncode == 0, run.stderr
+    assert "official template 2.1.1" in run.stdout and "declared results  absent" in run.stdout
+    assert "25232900" in run.stdout
+
+
+def test_convert_writes_the_json_model(example_workbooks: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    run = cbam("convert", str(example_workbooks["aluminium-primary-smelter"]), "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    data = json.loads(out.read_text())
+    assert data["format"] == "cbam-exchange/submission"
+    assert data["source"] == {"format": "ec-template", "template_version": "2.1.1",
+                              "file_name": "aluminium-primary-smelter.xlsx"}
+    assert data["sources"]["processes[0].direct_emissions"] == {"sheet": "D_Processes", "cell": "L54"}
+    assert data["emissions"]["pfc"][0]["slope_cf4"] == 0.143
+
+
+def test_convert_to_the_template_and_back(blank: Path, tmp_path: Path) -> None:
+    xlsx, back = tmp_path / "filled.xlsx", tmp_path / "back.json"
+    run = cbam("convert", str(EXAMPLES[0]), "--to", "ec-template", "--template", str(blank), "-o", str(xlsx))
+    assert run.returncode == 0, run.stderr
+    assert cbam("convert", str(xlsx), "-o", str(back)).returncode == 0
+    assert json.loads(back.read_text())["installation"] == json.loads(EXAMPLES[0].read_text())["installation"]
+
+
+def test_the_blank_is_never_modified(blank: Path, tmp_path: Path) -> None:
+    before = blank.read_bytes()
+    cbam("convert", str(EXAMPLES[1]), "--to", "ec-template", "--template", str(blank), "-o", str(tmp_path / "x.xlsx"))
+    assert blank.read_bytes() == before
+
+
+def _truncated(src: Path, dst: Path) -> Path:
+    data = src.read_bytes()
+    dst.write_bytes(data[: len(data) // 2])
+    return dst
+
+
+def _not_a_template(dst: Path) -> Path:
+    with zipfile.ZipFile(dst, "w") as z:  # a minimal valid workbook with one sheet "Data"
+        z.writestr("[Content_Types].xml",
+                   '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                   '<Default Extension="xml" ContentType="application/xml"/>'
+                   '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+                   'spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType='
+                   '"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+        z.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                   'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/'
+                   'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+                   'relationships"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
+                   'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+                   'openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+                   '</Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", '<?xml version="1.0"?><worksheet xmlns="http://schemas.'
+                   'openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is>'
+                   '<t>hello</t></is></c></row></sheetData></worksheet>')
+    return dst
+
+
+@pytest.mark.parametrize("kind, expected", [
+    ("not-a-zip", "not an .xlsx workbook"),
+    ("truncated", "cannot be opened"),
+    ("encrypted", "password-protected"),
+    ("not-a-template", "not a CBAM communication template"),
+    ("sheet-missing", "E_PurchPrec absent"),
+    ("missing-file", "file not found"),
+])
+def test_unreadable_input_exits_2_with_one_clear_line(kind: str, expected: str, tmp_path: Path,
+                                                     example_workbooks: dict[str, Path]) -> None:
+    src = example_workbooks["steelworks-bf-bof"]
+    path = tmp_path / f"{kind}.xlsx"
+    if kind == "not-a-zip":
+        path.write_text("date,cn_code\n2026-01-01,72083900\n")
+    elif kind == "truncated":
+        _truncated(src, path)
+    elif kind == "encrypted":
+        path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096)
+    elif kind == "not-a-template":
+        _not_a_template(path)
+    elif kind == "sheet-missing":
+        edit_workbook(src, path, remove_sheet="E_PurchPrec")
+    for command in (["inspect", str(path)], ["convert", str(path), "-o", str(tmp_path / "o.json")]):
+        run = cbam(*command)
+        assert run.returncode == 2, (kind, run.stderr)
+        assert "Traceback" not in run.stderr and run.stdout == ""
+        lines = run.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: ") and str(path) in lines[0], run.stderr
+        assert expected in lines[0], lines[0]
+    assert not (tmp_path / "o.json").exists()
+
+
+def test_usage_errors_exit_2() -> None:
+    assert cbam("convert", "examples/steelworks-bf-bof.json").returncode == 2  # -o missing
+    run = cbam("convert", str(EXAMPLES[0]), "--to", "ec-template", "-o", "/tmp/x.xlsx")
+    assert run.returncode == 2 and "--template" in run.stderr
+
+
+def test_help_lists_the_commands_and_exit_codes() -> None:
+    run = cbam("--help")
+    assert run.returncode == 0
+    assert "inspect" in run.stdout and "convert" in run.stdout and "Exit codes" in run.stdout
