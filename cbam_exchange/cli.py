@@ -79,6 +79,32 @@ def inspect(file: Path, fmt: str) -> None:
 
 @main.command()
 @click.argument("file", type=_FILE)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_guarded
+def recompute(file: Path, fmt: str) -> None:
+    """Recompute SEE per process and product independently and set them beside the declared values.
+
+    SEE are in tCO2e per tonne (per MWh for electricity); in JSON, null marks a value that cannot be computed
+    (the reason is listed under "missing") or that the file does not declare.
+    """
+    import json
+
+    from cbam_exchange.calc.comparison import compare
+    from cbam_exchange.calc.recompute import recompute as run
+    from cbam_exchange.fileinfo import sha256_of
+    from cbam_exchange.readers import read_submission
+    from cbam_exchange.render.recompute_report import recompute_document, recompute_text
+
+    submission, result = run(read_submission(file))
+    document = recompute_document(file, sha256_of(file), submission, result, compare(submission, result))
+    if fmt == "json":
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        click.echo(recompute_text(document), nl=False)
+
+
+@main.command()
+@click.argument("file", type=_FILE)
 @click.option("-o", "--output", type=_FILE, required=True, help="Where to write the result.")
 @click.option("--to", "target", type=click.Choice(["json", "ec-template"]), default="json", show_default=True,
               help="json: the exchange format; ec-template: fill a copy of the blank official template.")

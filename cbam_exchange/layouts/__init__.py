@@ -133,12 +133,21 @@ class Layout:
     required_sheets: tuple[str, ...]
     result_sheets: tuple[str, ...]
     list_ranges: tuple[CellRange, ...]
+    computed_rows: dict[CellRef, tuple[str, int | None]]
     anchors: tuple[Anchor, ...]
     lookups: dict[str, dict[str, CellRange]]
     fields: tuple[FieldSpec, ...]
     derived: dict[str, tuple[str, str]]
     tables: tuple[TableSpec, ...]
+    computed: dict[CellRef, str] = field(default_factory=dict)
     source: str = field(default="", compare=False)
+
+    def computed_cell(self, ref: CellRef) -> tuple[str, int | None] | None:
+        """(result path, row index or None) where the template computes `ref` and the toolkit recomputes it."""
+        return self._computed_index().get(ref)
+
+    def _computed_index(self) -> dict[CellRef, tuple[str, int | None]]:
+        return {ref: (path, None) for ref, path in self.computed.items()} | self.computed_rows
 
     def sheet_rows(self) -> dict[str, int]:
         """Each sheet the layout touches, with the last row it needs."""
@@ -161,6 +170,15 @@ def _field(path: str, spec: dict) -> FieldSpec:
     return FieldSpec(path=path, ref=CellRef.parse(spec["cell"]), type=spec.get("type", "text"),
                      step=spec.get("step", 0), across=spec.get("across", 0), down=spec.get("down", 0),
                      item=spec.get("item"))
+
+
+def _computed_rows(raw: dict) -> dict[CellRef, tuple[str, int | None]]:
+    out: dict[CellRef, tuple[str, int | None]] = {}
+    for cell, spec in raw.items():
+        first = CellRef.parse(cell)
+        for k in range(spec["count"]):
+            out[first.offset(rows=k)] = (f"{spec['results']}.{spec['field']}", first.row + k)
+    return out
 
 
 def _shifted(ref: CellRef, shifts: list[dict]) -> CellRef:
@@ -188,7 +206,8 @@ def _from_raw(raw: dict, parent: Layout | None, source: str) -> Layout:
             list_ranges=tuple(CellRange.parse(r) for r in tpl["list_ranges"]), anchors=anchors,
             lookups={k: {kk: CellRange.parse(vv) for kk, vv in v.items()} for k, v in raw.get("lookup", {}).items()},
             fields=fields, derived={k: tuple(v) for k, v in raw.get("derived", {}).items()}, tables=tables,
-            source=source)
+            computed={CellRef.parse(k): v for k, v in raw.get("computed", {}).items()},
+            computed_rows=_computed_rows(raw.get("computed_rows", {})), source=source)
     shifts = raw.get("shift", [])
     drop = raw.get("drop", {})
     dropped = set(drop.get("fields", []))
