@@ -134,3 +134,27 @@ def test_help_lists_the_commands_and_exit_codes() -> None:
     run = cbam("--help")
     assert run.returncode == 0
     assert "inspect" in run.stdout and "convert" in run.stdout and "Exit codes" in run.stdout
+
+
+def test_recompute_json_contract(example_workbooks: dict[str, Path]) -> None:
+    run = cbam("recompute", "examples/steelworks-bf-bof.json", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    doc = json.loads(run.stdout)
+    import hashlib
+    assert doc["sha256"] == hashlib.sha256((ROOT / "examples/steelworks-bf-bof.json").read_bytes()).hexdigest()
+    assert doc["file"] == "examples/steelworks-bf-bof.json"
+    process = doc["processes"][0]
+    assert {"id", "name", "activity_level", "see_direct", "see_indirect", "declared"} <= set(process)
+    assert process["declared"] == {"see_direct": None, "see_indirect": None}  # a JSON file declares nothing
+    # sinter: 1 080 000 t CO2 / 5 400 000 t = 0.2; indirect 162 000 MWh x 0.44 / 5 400 000 t = 0.0132
+    assert process["see_direct"] == pytest.approx(0.2) and process["see_indirect"] == pytest.approx(0.0132)
+    product = doc["products"][0]
+    assert {"row", "cn_code", "process", "see_direct", "see_indirect", "see_total", "declared"} <= set(product)
+    assert product["process"] == "P4" and set(product["declared"]) == {"see_direct", "see_indirect", "see_total"}
+    assert product["see_total"] == pytest.approx(product["see_direct"] + product["see_indirect"])
+
+
+def test_recompute_text_on_an_uncalculated_workbook(example_workbooks: dict[str, Path]) -> None:
+    run = cbam("recompute", str(example_workbooks["aluminium-primary-smelter"]))
+    assert run.returncode == 0, run.stderr
+    assert "declares no calculated results" in run.stdout and "76011090" in run.stdout
