@@ -18,7 +18,7 @@ from cbam_exchange.readers import read_submission
 from cbam_exchange.writers.ec_template import write_ec_template
 from cbam_exchange.writers.json_exchange import submission_to_dict
 from tests.conftest import EXAMPLES
-from tests.xlsx_edit import edit_workbook
+from tests.xlsx_edit import edit_workbook, put_formula
 
 INPUT_SECTIONS = ("reporting_period", "installation", "verifier", "goods", "processes", "purchased_precursors",
                   "emissions", "data_quality", "carbon_price_tool", "carbon_price_instrument",
@@ -286,7 +286,7 @@ def test_input_formulas_use_the_cached_value_or_say_they_could_not_be_evaluated(
     # as in the Commission's own filled examples: a process's DirEm is a formula into C_Emissions&Energy
     formula = edit_workbook(src, tmp_path / "f.xlsx", constants={"D_Processes!L54": None})
     formula_xml = tmp_path / "f2.xlsx"
-    _put_formula(formula, formula_xml, "D_Processes", "L54", "C_Emissions&amp;Energy!H32", cached=None)
+    put_formula(formula, formula_xml, "D_Processes", "L54", "C_Emissions&amp;Energy!H32", cached=None)
     read = read_submission(formula_xml)
     assert read.processes[0].direct_emissions is None
     note = next(n for n in read.notes if n.path == "processes[0].direct_emissions")
@@ -295,31 +295,11 @@ def test_input_formulas_use_the_cached_value_or_say_they_could_not_be_evaluated(
     assert read.sources["processes[0].direct_emissions"].formula == "=C_Emissions&Energy!H32"
 
     cached_xml = tmp_path / "f3.xlsx"
-    _put_formula(formula, cached_xml, "D_Processes", "L54", "C_Emissions&amp;Energy!H32", cached=1080000.0)
+    put_formula(formula, cached_xml, "D_Processes", "L54", "C_Emissions&amp;Energy!H32", cached=1080000.0)
     read = read_submission(cached_xml)
     assert read.processes[0].direct_emissions == 1080000.0
     assert read.sources["processes[0].direct_emissions"].formula == "=C_Emissions&Energy!H32"
     assert not [n for n in read.notes if n.path == "processes[0].direct_emissions"]
-
-
-def _put_formula(src: Path, dst: Path, sheet: str, cell: str, formula: str, cached: float | None) -> None:
-    import re
-    import zipfile
-
-    from cbam_exchange.readers.xlsx_cells import WorkbookCells
-
-    wc = WorkbookCells(src, {})
-    part = wc.sheet_parts[sheet]
-    wc.close()
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename == part:
-                value = f"<v>{cached!r}</v>" if cached is not None else ""
-                data = re.sub(rb'<c r="' + cell.encode() + rb'"([^>]*?)(?:/>|>.*?</c>)',
-                              lambda m: f'<c r="{cell}"{m.group(1).decode()}><f>{formula}</f>{value}</c>'.encode(),
-                              data, count=1, flags=re.S)
-            zout.writestr(info, data)
 
 
 def test_odd_cell_contents_become_notes_with_their_cell(example_workbooks: dict[str, Path], tmp_path: Path) -> None:

@@ -101,3 +101,19 @@ def edit_workbook(src: Path, dst: Path, *, cached: dict[str, Any] | None = None,
                               + rb'"[^>]*/>', b"", data)
             zout.writestr(info, data)
     return dst
+
+
+def put_formula(src: Path, dst: Path, sheet: str, cell: str, formula: str, cached: float | None) -> None:
+    """Replace one cell by a formula (XML text, already escaped) with an optional cached value."""
+    wc = WorkbookCells(src, {})
+    part = wc.sheet_parts[sheet]
+    wc.close()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == part:
+                value = f"<v>{cached!r}</v>" if cached is not None else ""
+                data = re.sub(rb'<c r="' + cell.encode() + rb'"([^>]*?)(?:/>|>.*?</c>)',
+                              lambda m: f'<c r="{cell}"{m.group(1).decode()}><f>{formula}</f>{value}</c>'.encode(),
+                              data, count=1, flags=re.S)
+            zout.writestr(info, data)

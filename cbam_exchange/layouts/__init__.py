@@ -243,3 +243,43 @@ def known_layouts() -> dict[str, Layout]:
     for version in raws:
         build(version)
     return built
+
+
+def expected_cell(submission: object, path: str) -> CellRef | None:
+    """The cell where the template keeps the value at `path` (also when it is empty), for a workbook source."""
+    from cbam_exchange.model.paths import get_path, tokens
+
+    layout = known_layouts().get(getattr(getattr(submission, "source", None), "template_version", None) or "")
+    if layout is None:
+        return None
+    for spec in layout.fields:
+        if spec.path == path:
+            return spec.ref
+    toks = tokens(path)
+    for table in layout.tables:
+        head = tokens(table.path)
+        if toks[:len(head)] != head or len(toks) <= len(head) + 1 or not isinstance(toks[len(head)], int):
+            continue
+        item = get_path(submission, f"{table.path}[{toks[len(head)]}]")
+        if item is None:
+            return None
+        n = next((n for n in range(1, table.count + 1) if table.item_id(n) == getattr(item, table.id_field)), None)
+        rest = toks[len(head) + 1:]
+        for spec in table.fields:
+            field_toks = tokens(spec.path)
+            if rest[:len(field_toks)] != field_toks or n is None:
+                continue
+            cells = spec.cells_for(n)
+            extra = rest[len(field_toks):]
+            if not extra:
+                return cells[0]
+            if spec.across and isinstance(extra[0], int) and extra[0] < len(cells):
+                return cells[extra[0]]
+            if spec.down and isinstance(extra[0], int):
+                entry = get_path(item, f"{spec.path}[{extra[0]}]")
+                k = getattr(entry, "route_index", None)
+                if k is None and entry is not None:
+                    m = int(entry.process.lstrip("P"))
+                    k = m if spec.item != "other_process" or m < n else m - 1
+                return cells[k - 1] if k and 1 <= k <= len(cells) else None
+    return None

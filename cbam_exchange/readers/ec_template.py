@@ -250,6 +250,7 @@ def read_ec_template(path: Path) -> Submission:
                 _read_table(reading, table, data, routes)
         _read_derived(reading, data)
         data["declared"] = _read_declared(reading, layout)
+        _note_constants_in_result_cells(reading, layout, data["declared"])
         data["sources"] = reading.sources
         data["notes"] = reading.notes
         return Submission.from_dict(data)
@@ -288,6 +289,28 @@ def _read_derived(reading: _Reading, data: dict) -> None:
 def _row_col(cell: str) -> tuple[int, int]:
     ref = CellRef.parse(f"x!{cell}")
     return ref.row, ref.col
+
+
+def _note_constants_in_result_cells(reading: _Reading, layout: Layout, declared: dict) -> None:
+    """A result cell holding a constant instead of the template's formula (a pasted SEE, say)."""
+    def check(ref: CellRef, path: str) -> None:
+        raw = reading.cells.raw(ref)
+        if raw is not None and reading.cells.formula(ref) is None:
+            reading.note("READ-CONSTANT", path, ref, "a result cell holds a constant instead of its formula",
+                         found=raw)
+
+    for spec in layout.fields:
+        if spec.path.startswith("declared."):
+            check(spec.ref, spec.path)
+    for table in layout.tables:
+        if not table.path.startswith("declared."):
+            continue
+        items = declared.get(table.path.split(".", 1)[1], [])
+        for n in range(1, table.count + 1):
+            item_id = table.item_id(n)
+            index = next((k for k, item in enumerate(items) if item.get(table.id_field) == item_id), n - 1)
+            for spec in table.fields:
+                check(spec.cells_for(n)[0], f"{table.path}[{index}].{spec.path}")
 
 
 def _read_declared(reading: _Reading, layout: Layout) -> dict:

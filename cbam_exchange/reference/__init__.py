@@ -40,3 +40,10 @@ def calculation_constants(path: Path | None = None) -> CalculationConstants:
         raw = tomllib.load(fh)
     version = raw.pop("version")
     return CalculationConstants(version=version, **{k: Constant(**v) for k, v in raw.items()})
+
+
+@cache
+def plausibility(path: Path | None = None) -> dict:
+    """Plausibility bands, floors, ratios and bounding boxes (plausibility.toml); not legal figures."""
+    with (path or _HERE / "plausibility.toml").open("rb") as fh:
+        return tomllib.load(fh)

@@ -1,0 +1,67 @@
+"""PR: precursors expected for the route, and the quality of purchased precursors' data."""
+
+from __future__ import annotations
+
+from cbam_exchange.checks.catalogue import Example, rule
+from cbam_exchange.checks.context import CheckContext
+from cbam_exchange.reference import plausibility
+
+
+@rule("PR-001", "expected-precursor-missing", "warning",
+      "{process} makes {category} but consumes no {expected}.",
+      rationale="Complex goods carry the embedded emissions of their precursors; a cement without clinker or a "
+                "rolled product without crude steel leaves those emissions out.",
+      remedy="Enter the precursor consumed: from an own process (D_Processes (c) of the producing process) or "
+             "purchased (E_PurchPrec (b)).",
+      reference="IR (EU) 2025/2547 Annex II (relevant precursors); methodology 10.5 M11",
+      bad=Example({"processes[2].consumed_by": []}, "processes[3].name", "A_InstData!L86"), good=Example({}))
+def expected_precursor(ctx: CheckContext) -> None:
+    expected = plausibility()["expected_precursors"]
+    categories = {p.id: (p.category or "").strip() for p in ctx.submission.processes}
+    categories |= {p.id: (p.category or "").strip() for p in ctx.submission.purchased_precursors}
+    for k, process in enumerate(ctx.submission.processes):
+        wanted = expected.get((process.category or "").strip())
+        if not wanted:
+            continue
+        used = {categories.get(u.id) for u in ctx.result.processes[k].precursors}
+        if not used & set(wanted):
+            ctx.report(f"processes[{k}].name", value=process.name, expected=" or ".join(wanted),
+                       process=process.name or process.id, category=process.category)
+
+
+@rule("PR-002", "precursor-default-or-unknown", "warning",
+      "{precursor}: SEE (direct) {how}.",
+      rationale="A precursor whose emissions come from default values or an unknown source makes the good's "
+                "share of default values rise and must be reported as such.",
+      remedy="Ask the precursor's producer for verified actual data, or state the default value used and why.",
+      reference="IR (EU) 2025/2547 Annex II A.1(4)-(5); Annex IV item 15(d); methodology 10.8 D1-D2",
+      bad=Example({"purchased_precursors[0].see_direct_source": "Default"},
+                  "purchased_precursors[0].see_direct_source", "E_PurchPrec!M49"),
+      good=Example({}))
+def precursor_default(ctx: CheckContext) -> None:
+    for k, pp in enumerate(ctx.submission.purchased_precursors):
+        source = (pp.see_direct_source or "").strip().casefold()
+        if pp.see_direct is None:
+            ctx.report(f"purchased_precursors[{k}].see_direct", precursor=pp.name or pp.id, how="is not provided")
+        elif source in ("default", "unknown", ""):
+            ctx.report(f"purchased_precursors[{k}].see_direct_source", value=pp.see_direct_source,
+                       precursor=pp.name or pp.id,
+                       how=f"comes from {'an unstated source' if not source else source + ' values'}")
+
+
+@rule("PR-003", "precursor-actual-needs-verification", "info",
+      "{precursor}: actual SEE {value} from {country} can be used only with the producer's verification report "
+      "for the production period.",
+      rationale="Actual data of a purchased precursor may be used only if taken from a verification report by an "
+                "accredited verifier covering the period in which the precursor was produced; otherwise the "
+                "default applies.",
+      remedy="Obtain the upstream installation's verification report (or its communication file) and keep it "
+             "with this submission.",
+      reference="IR (EU) 2025/2547 Annex II A.1(4); methodology 10.8 D1",
+      bad=Example({}, "purchased_precursors[0].see_direct", "E_PurchPrec!L49"),
+      good=Example({"purchased_precursors[0].see_direct_source": "Default"}))
+def precursor_actual(ctx: CheckContext) -> None:
+    for k, pp in enumerate(ctx.submission.purchased_precursors):
+        if pp.see_direct is not None and (pp.see_direct_source or "").strip().casefold() == "measured":
+            ctx.report(f"purchased_precursors[{k}].see_direct", value=pp.see_direct, precursor=pp.name or pp.id,
+                       country=pp.country_code or "an unstated country")

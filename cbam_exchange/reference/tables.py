@@ -1,0 +1,197 @@
+"""Lookups in the packaged regulatory tables (tables/MANIFEST.toml), loaded on first use and cached.
+
+Every answer carries the table's legal reference and confirmation label, so a finding or a report can say where a
+figure comes from and how sure it is.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent / "tables"
+OTHER_COUNTRIES = "Other countries and territories"
+ANNEX_IV = "Annex IV (country of production unknown)"
+# sector names of the cn_codes table -> sector names of the mark-up table
+_MARKUP_SECTOR = {"Fertilisers": "Fertilisers", "Iron and steel": "Iron and steel", "Cement": "Cement",
+                  "Aluminium": "Aluminium", "Hydrogen": "Hydrogen", "Electricity": "Electricity"}
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    name: str
+    file: Path
+    title: str
+    legal_reference: str
+    confirmation: str
+
+
+@cache
+def manifest() -> dict[str, TableInfo]:
+    with (_HERE / "MANIFEST.toml").open("rb") as fh:
+        raw = tomllib.load(fh)
+    override = os.environ.get("CBAM_REFERENCE_DIR")
+    out = {}
+    for name, spec in raw["tables"].items():
+        path = _HERE / spec["file"]
+        if override and (Path(override) / spec["file"]).exists():
+            path = Path(override) / spec["file"]
+        out[name] = TableInfo(name, path, spec["title"], spec["legal_reference"], spec["confirmation"])
+    return out
+
+
+def reference_version() -> str:
+    with (_HERE / "MANIFEST.toml").open("rb") as fh:
+        return tomllib.load(fh)["version"]
+
+
+def _rows(table: str) -> list[dict[str, str]]:
+    with manifest()[table].file.open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _num(text: str) -> float | None:
+    return float(text) if text and text.strip() else None
+
+
+def normalise_cn(code: str | None) -> str:
+    return "".join(ch for ch in (code or "") if ch.isdigit())
+
+
+@dataclass(frozen=True)
+class CnInfo:
+    cn_code: str
+    category: str
+    sector: str
+    indirect_counted: bool
+    description: str
+
+
+@cache
+def cn_codes() -> dict[str, CnInfo]:
+    return {r["cn_code"]: CnInfo(r["cn_code"], r["aggregated_goods_category"], r["sector"],
+                                 r["indirect_counted_definitive"] == "yes", r["description"])
+            for r in _rows("cn_codes")}
+
+
+def cn_info(code: str | None) -> CnInfo | None:
+    return cn_codes().get(normalise_cn(code))
+
+
+@dataclass
+class DefaultValue:
+    """A default value looked up for a CN code and country, with the fallback taken and the year's mark-up."""
+
+    cn_code: str
+    country: str | None
+    table: str
+    line: str
+    description: str
+    fallback: str | None
+    direct: float | None
+    indirect: float | None
+    total: float | None
+    route: str | None
+    year: int
+    markup_pct: float | None
+    total_with_markup: float | None
+    legal_reference: str
+    confirmation: str
+    flags: list[str] = field(default_factory=list)
+
+
+@cache
+def _default_index() -> dict[tuple[str, str], list[dict[str, str]]]:
+    index: dict[tuple[str, str], list[dict[str, str]]] = {}
+    for r in _rows("default_values"):
+        key = r["country_iso2"] or r["country_table"]
+        index.setdefault((key, r["cn_code"]), []).append(r)
+    return index
+
+
+def _line(table_key: str, cn: str) -> dict[str, str] | None:
+    """The table's line for `cn`: the 8-digit code, else the 6- or 4-digit heading that carries a value."""
+    index = _default_index()
+    for length in (8, 6, 4):
+        rows = [r for r in index.get((table_key, cn[:length]), []) if _num(r["total_tco2e_per_t"]) is not None]
+        if rows:
+            # a code split by TARIC (e.g. white / grey clinker): take the grey or 'other' line
+            return rows[-1]
+    return None
+
+
+@cache
+def _markups() -> list[dict[str, str]]:
+    return _rows("markups")
+
+
+def markup_pct(sector: str, year: int) -> float | None:
+    for r in _markups():
+        if r["sector"] == _MARKUP_SECTOR.get(sector, sector) and int(r["year_from"]) <= year and \
+                (not r["year_to"] or year <= int(r["year_to"])):
+            return float(r["markup_pct"])
+    return None
+
+
+def default_value(cn_code: str, country_iso2: str | None, year: int) -> DefaultValue | None:
+    """The applicable default value: the country's table, else Other countries and territories, else Annex IV."""
+    cn = normalise_cn(cn_code)
+    info = cn_info(cn)
+    tried = []
+    fallback = None
+    row = None
+    if country_iso2:
+        row = _line(country_iso2.upper(), cn)
+        tried.append(country_iso2.upper())
+        if row is None:
+            fallback = f"no value for {cn} in the table of {country_iso2.upper()}: Other countries and territories"
+    if row is None and country_iso2:
+        row = _line(OTHER_COUNTRIES, cn)
+    if row is None:
+        row = _line(ANNEX_IV, cn)
+        if row is not None:
+            fallback = ("country of production unknown: Annex IV" if not country_iso2
+                        else f"{fallback}; no value there either: Annex IV")
+    if row is None:
+        return None
+    table = manifest()["default_values"]
+    sector = info.sector if info else row["sector"]
+    pct = markup_pct(sector, year)
+    total = _num(row["total_tco2e_per_t"])
+    return DefaultValue(
+        cn_code=cn, country=country_iso2, table=row["country_table"], line=row["cn_code"] + (
+            f" (TARIC {row['taric_code']})" if row["taric_code"] else ""), description=row["description"],
+        fallback=fallback, direct=_num(row["direct_tco2e_per_t"]), indirect=_num(row["indirect_tco2e_per_t"]),
+        total=total, route=row["production_route"] or None, year=year, markup_pct=pct,
+        total_with_markup=None if total is None or pct is None else total * (1 + pct / 100),
+        legal_reference=table.legal_reference, confirmation=table.confirmation,
+        flags=[f for f in row["flags"].split(";") if f])
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    cn_code: str
+    column: str
+    value: float
+    route: str | None
+    route_meaning: str | None
+    production_years: str
+
+
+@cache
+def _benchmarks() -> dict[str, list[Benchmark]]:
+    out: dict[str, list[Benchmark]] = {}
+    for r in _rows("benchmarks"):
+        out.setdefault(r["cn_code"], []).append(Benchmark(r["cn_code"], r["column"],
+                                                          float(r["benchmark_tco2e_per_t"]),
+                                                          r["route_indicator"] or None, r["route_meaning"] or None,
+                                                          r["production_years"]))
+    return out
+
+
+def benchmarks(cn_code: str | None) -> list[Benchmark]:
+    return _benchmarks().get(normalise_cn(cn_code), [])
