@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from cbam_exchange import __version__
-from cbam_exchange.errors import EXIT_UNREADABLE, UnreadableInput
+from cbam_exchange.errors import EXIT_FINDINGS, EXIT_UNREADABLE, UnreadableInput
 
 EXIT_INTERNAL = 3
 
@@ -29,6 +29,9 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_UNREADABLE)
         except click.exceptions.Exit:
             raise
+        except BrokenPipeError:  # the reader of our output (e.g. head) closed the pipe: not an error of ours
+            sys.stderr.close()
+            sys.exit(0)
         except (click.ClickException, click.Abort):
             raise
         except OSError as exc:
@@ -101,6 +104,162 @@ def recompute(file: Path, fmt: str) -> None:
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         click.echo(recompute_text(document), nl=False)
+
+
+def _codes(values: tuple[str, ...]) -> list[str]:
+    return [c.strip() for v in values for c in v.split(",") if c.strip()]
+
+
+@main.command("validate")
+@click.argument("files", nargs=-1, required=True, type=_FILE)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.option("--annotate", type=_FILE, help="Write a copy of the (single) workbook with each finding as a cell "
+                                              "comment and a highlight; the original is not touched.")
+@click.option("--year", type=int, help="Year of the default values and mark-up (default: the reporting year).")
+@click.option("--select", multiple=True, help="Only these rule codes or prefixes (e.g. ID,AR-001); repeatable.")
+@click.option("--ignore", multiple=True, help="Leave out these rule codes or prefixes; repeatable.")
+@click.option("--waivers", type=click.Path(path_type=Path, dir_okay=False),
+              help="YAML or JSON file of justified fingerprints (who, why, until).")
+@click.option("--jobs", type=int, default=0, help="Worker processes for several files (default: one per core).")
+@_guarded
+def validate_command(files: tuple[Path, ...], fmt: str, annotate: Path | None, year: int | None,
+                     select: tuple[str, ...], ignore: tuple[str, ...], waivers: Path | None, jobs: int) -> None:
+    """Check submissions: schema, rule catalogue, recomputation, plausibility; findings located at sheet and cell.
+
+    Exit code 1 where an error finding remains (not waived), 2 where a file cannot be read.
+    """
+    import json
+    import os
+
+    from cbam_exchange.checks.validate_file import validate_file, validate_for_batch
+    from cbam_exchange.checks.waivers import load_waivers
+    from cbam_exchange.render import validate_report
+
+    if annotate is not None and len(files) != 1:
+        raise click.UsageError("--annotate takes exactly one workbook")
+    if annotate is not None and annotate.resolve() == files[0].resolve():
+        raise click.UsageError("--annotate must not overwrite the input workbook")
+    sel, ign = _codes(select), _codes(ignore)
+    from cbam_exchange.checks.catalogue import all_rules
+    known = {r.code for r in all_rules()}
+    for code in sel + ign:
+        if not any(k.startswith(code.upper()) for k in known):
+            raise click.UsageError(f"no rule code starts with {code!r} (see: cbam rules)")
+    waiver_list = load_waivers(waivers) if waivers else []
+    reports = {}
+    if len(files) == 1 or jobs == 1:
+        documents = []
+        for f in files:
+            doc, report = validate_file(f, year, sel, ign, waiver_list)
+            documents.append(doc)
+            reports[f] = report
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        if not sel or any(c.startswith("SC") for c in sel):
+            import pandera.pandas  # noqa: F401  (imported once before forking, shared by the workers)
+        workers = jobs or os.cpu_count() or 1
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            documents = list(pool.map(validate_for_batch, [(f, year, sel, ign, waiver_list) for f in files],
+                                      chunksize=max(1, len(files) // (workers * 4))))
+    if annotate is not None:
+        report = reports[files[0]]
+        if report is None or report.submission.source.format != "ec-template":
+            raise click.UsageError("--annotate needs an official template workbook as input")
+        from cbam_exchange.writers.annotate import annotate_workbook
+        count = annotate_workbook(files[0], report.findings + report.waived, annotate)
+        click.echo(f"wrote {annotate} ({count} cell(s) annotated)", err=True)
+    if fmt == "json":
+        click.echo(json.dumps(documents[0] if len(documents) == 1 else documents, indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        click.echo(validate_report.csv_text(documents), nl=False)
+    else:
+        click.echo(validate_report.text(documents), nl=False)
+    if any("unreadable" in d for d in documents):
+        sys.exit(EXIT_UNREADABLE)
+    if any(d["summary"]["errors"] for d in documents):
+        sys.exit(EXIT_FINDINGS)
+
+
+@main.command()
+@click.argument("code", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_guarded
+def rules(code: str | None, fmt: str) -> None:
+    """List the rule catalogue, or document one rule (CODE) with its rationale and examples."""
+    import json
+
+    from cbam_exchange.checks.catalogue import FAMILIES, all_rules
+
+    chosen = [r for r in all_rules() if code is None or r.code.startswith(code.upper())]
+    if not chosen:
+        raise click.UsageError(f"no rule code starts with {code!r}")
+    docs = [{"code": r.code, "name": r.name, "family": FAMILIES[r.family], "severity": r.severity.value,
+             "blocking": r.blocking, "message": r.message, "rationale": r.rationale, "remedy": r.remedy,
+             "reference": r.reference, "bad_example": {"base": r.bad.base, "patch": r.bad.patch, "path": r.bad.path,
+                                                       "cell": r.bad.cell},
+             "good_example": {"base": r.good.base, "patch": r.good.patch}} for r in chosen]
+    if fmt == "json":
+        click.echo(json.dumps(docs, indent=2, ensure_ascii=False))
+        return
+    if code is None:
+        family = None
+        for d in docs:
+            if d["family"] != family:
+                family = d["family"]
+                click.echo(click.style(f"\n{d['code'].split('-')[0]}  {family}", bold=True))
+            click.echo(f"  {d['code']:<7} {d['severity']:<7} {d['name']}")
+        click.echo(f"\n{len(docs)} rules; 'cbam rules CODE' documents one.")
+        return
+    for d in docs:
+        click.echo(click.style(f"{d['code']} {d['name']} ({d['severity']}{', blocking' if d['blocking'] else ''})",
+                               bold=True))
+        for key in ("family", "message", "rationale", "remedy", "reference"):
+            click.echo(f"  {key:<10} {d[key]}")
+        click.echo(f"  bad        {json.dumps(d['bad_example']['patch'])} on examples/{d['bad_example']['base']}.json"
+                   f" -> {d['bad_example']['cell'] or d['bad_example']['path']}")
+        click.echo(f"  good       {json.dumps(d['good_example']['patch'])}\n")
+
+
+@main.command()
+@click.argument("cn_code")
+@click.argument("country")
+@click.option("--year", type=int, default=None, help="Year of import (mark-up); default: this year.")
+@_guarded
+def defaults(cn_code: str, country: str, year: int | None) -> None:
+    """Look up the default value for CN_CODE and COUNTRY (ISO code; 'unknown' for Annex IV).
+
+    Shows the table used, the fallback taken (Other countries and territories, Annex IV) and the year's mark-up.
+    """
+    import datetime as dt
+
+    from cbam_exchange.reference.tables import cn_info, default_value, normalise_cn
+
+    if cn_info(cn_code) is None:
+        raise UnreadableInput(cn_code, "not the CN code of a CBAM good", found=normalise_cn(cn_code) or cn_code,
+                              expected="an 8-digit CN code of Reg. (EU) 2023/956 Annex I")
+    iso = None if country.strip().lower() in ("unknown", "-", "") else country.strip().upper()
+    value = default_value(cn_code, iso, year or dt.date.today().year)
+    if value is None:
+        raise UnreadableInput(cn_code, "no default value line for this code", location=iso or "Annex IV",
+                              expected="a code listed in IR (EU) 2025/2621 Annex I or IV")
+
+    def show(v: float | None) -> str:
+        return "—" if v is None else f"{v:.3f}"
+
+    click.echo(f"CN {value.cn_code} from {iso or 'an unknown country'}, imported in {value.year}")
+    click.echo(f"  table            {value.table}, line {value.line}: {value.description}")
+    if value.fallback:
+        click.echo(f"  fallback         {value.fallback}")
+    click.echo(f"  direct / indirect / total   {show(value.direct)} / {show(value.indirect)} / {show(value.total)} "
+               f"tCO2e/t{f'  (route {value.route})' if value.route else ''}")
+    markup = "—" if value.markup_pct is None else f"{value.markup_pct:g} %"
+    click.echo(f"  mark-up {value.year}     {markup}  ->  total with mark-up {show(value.total_with_markup)} tCO2e/t")
+    click.echo(f"  legal reference  {value.legal_reference}")
+    click.echo(f"  confirmation     {value.confirmation}")
+    if value.flags:
+        click.echo(f"  flags            {', '.join(value.flags)}")
 
 
 @main.command()

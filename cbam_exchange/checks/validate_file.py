@@ -1,0 +1,40 @@
+"""Validate one file end to end (read, recompute, check, waive) into the findings document; safe to run in a worker
+process, so that a batch can use every core."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from cbam_exchange import __version__
+from cbam_exchange.checks.run import ValidationReport, validate
+from cbam_exchange.checks.waivers import Waiver, apply_waivers
+from cbam_exchange.errors import UnreadableInput
+from cbam_exchange.fileinfo import sha256_of
+from cbam_exchange.readers import read_submission
+from cbam_exchange.render.validate_report import document, unreadable_document
+
+
+def rules_version() -> str:
+    from cbam_exchange.checks.catalogue import all_rules
+    return f"{__version__}/{len(all_rules())}"
+
+
+def validate_file(path: Path, year: int | None, select: Sequence[str], ignore: Sequence[str],
+                  waivers: Sequence[Waiver]) -> tuple[dict[str, Any], ValidationReport | None]:
+    try:
+        submission = read_submission(path)
+    except UnreadableInput as exc:
+        return unreadable_document(str(path), exc.describe()), None
+    report = validate(submission, year=year, select=select, ignore=ignore)
+    report.findings, report.waived = apply_waivers(report.findings, list(waivers))
+    doc = document(str(path), sha256_of(path), submission.source.template_version, report.year, rules_version(),
+                   report.findings, report.waived, report.summary())
+    return doc, report
+
+
+def validate_for_batch(args: tuple[Path, int | None, Sequence[str], Sequence[str], Sequence[Waiver]]
+                       ) -> dict[str, Any]:
+    """Worker entry point: the document only (findings objects stay in the worker)."""
+    return validate_file(*args)[0]

@@ -1,0 +1,84 @@
+"""`cbam validate` output: text for a terminal, the JSON contract, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import click
+
+from cbam_exchange.checks.findings import Finding
+
+_COLOUR = {"error": "red", "warning": "yellow", "info": "blue"}
+FINDINGS_CONTRACT = "cbam-exchange/findings 1.0"
+# spreadsheet programs execute cells starting with these characters; supplier text must not
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def document(file: str, sha256: str, template_version: str | None, year: int, rules_version: str,
+             findings: list[Finding], waived: list[Finding], summary: dict[str, int]) -> dict[str, Any]:
+    return {"contract": FINDINGS_CONTRACT, "file": file, "sha256": sha256, "template_version": template_version,
+            "year": year, "rules_version": rules_version, "findings": [f.as_dict() for f in findings],
+            "waived": [f.as_dict() for f in waived], "summary": summary}
+
+
+def unreadable_document(file: str, message: str) -> dict[str, Any]:
+    return {"contract": FINDINGS_CONTRACT, "file": file, "unreadable": message, "findings": [], "waived": [],
+            "summary": {"errors": 0, "warnings": 0, "info": 0, "waived": 0}}
+
+
+def text(documents: list[dict[str, Any]]) -> str:
+    """Grouped by file and sheet, counts at the end; colours are dropped by click where the output is no terminal."""
+    out = []
+    totals = {"errors": 0, "warnings": 0, "info": 0, "waived": 0}
+    for doc in documents:
+        out.append(click.style(doc["file"], bold=True))
+        if "unreadable" in doc:
+            out.append(click.style(f"  unreadable: {doc['unreadable']}", fg="red"))
+            continue
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for f in doc["findings"]:
+            groups.setdefault(f["location"]["sheet"] or "(not located in a sheet)", []).append(f)
+        for sheet, items in groups.items():
+            out.append(f"  {sheet}")
+            for f in items:
+                where = f["location"]["cell"] or f["location"]["path"] or ""
+                severity = click.style(f"{f['severity']:<7}", fg=_COLOUR[f["severity"]])
+                out.append(f"    {where:<8} {f['rule']:<7} {severity} {f['message']}")
+                extra = []
+                if f["expected"] is not None and f["expected"] not in f["message"]:
+                    extra.append(f"expected {f['expected']}")
+                extra.append(f"fix: {f['remedy']}")
+                out.append(f"{'':21}{'; '.join(extra)}")
+                if f.get("waiver") and f["waiver"].get("refused"):
+                    out.append(f"{'':21}waiver refused: {f['waiver']['refused']}")
+        s = doc["summary"]
+        for key in totals:
+            totals[key] += s.get(key, 0)
+        if not doc["findings"]:
+            out.append("  no findings")
+    out.append("")
+    summary = (f"{totals['errors']} error(s), {totals['warnings']} warning(s), {totals['info']} info, "
+               f"{totals['waived']} waived in {len(documents)} file(s)")
+    out.append(click.style(summary, fg="red" if totals["errors"] else "green", bold=True))
+    return "\n".join(out) + "\n"
+
+
+def _safe(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_text(documents: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["file", "rule", "severity", "sheet", "cell", "path", "message", "value", "expected", "remedy",
+                     "reference", "fingerprint"])
+    for doc in documents:
+        for f in doc["findings"]:
+            writer.writerow([_safe(v) for v in (doc["file"], f["rule"], f["severity"], f["location"]["sheet"],
+                                                f["location"]["cell"], f["location"]["path"], f["message"],
+                                                f["value"], f["expected"], f["remedy"], f["reference"],
+                                                f["fingerprint"])])
+    return buffer.getvalue()
