@@ -66,7 +66,7 @@ def main() -> None:
     for j in range(20):
         matrix[j // 2][10 + j] = 0.04
     vector = [1.0] * n
-    solve_chain(matrix, vector)  # warm numpy up
+    solve_chain(matrix, vector)  # warm up
     solver = median_ms(lambda: solve_chain(matrix, vector), 500)
     whole = median_ms(lambda: recompute(submission), 200)
     print("chain: 10 production processes, 20 purchased precursors (30 x 30 system, one feedback loop)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
@@ -45,7 +45,7 @@ class CellRef:
             raise ValueError(f"not a cell reference: {text!r}")
         return cls(m["sheet"], int(m["row"]), col_to_index(m["col"]))
 
-    @property
+    @cached_property
     def cell(self) -> str:
         return f"{index_to_col(self.col)}{self.row}"
 
@@ -149,21 +149,17 @@ class Layout:
     def _computed_index(self) -> dict[CellRef, tuple[str, int | None]]:
         return {ref: (path, None) for ref, path in self.computed.items()} | self.computed_rows
 
-    def sheet_rows(self) -> dict[str, int]:
-        """Each sheet the layout touches, with the last row it needs."""
-        refs = [f.ref for f in self.fields] + [a.ref for a in self.anchors]
-        refs += [self.calculated_probe, self.version_cells.last]
-        refs += [r.last for lk in self.lookups.values() for r in lk.values()]
-        refs += [c for t in self.tables for f in t.fields for c in f.cells_for(t.count)]
-        rows: dict[str, int] = {}
+    def sheet_rows(self) -> dict[str, set[int]]:
+        """Each sheet the layout touches, with the rows it reads (the reader parses only those)."""
+        refs = [f.ref for f in self.fields] + [a.ref for a in self.anchors] + [self.calculated_probe]
+        refs += self.version_cells.cells()
+        refs += [c for lk in self.lookups.values() for r in lk.values() for c in r.cells()]
+        refs += [c for r in self.list_ranges for c in r.cells()]
+        refs += [c for t in self.tables for f in t.fields for n in range(1, t.count + 1) for c in f.cells_for(n)]
+        rows: dict[str, set[int]] = {}
         for r in refs:
-            rows[r.sheet] = max(rows.get(r.sheet, 0), r.row)
+            rows.setdefault(r.sheet, set()).add(r.row)
         return rows
-
-    def input_sheets(self) -> set[str]:
-        refs = [f.ref for f in self.fields if not f.path.startswith("declared.")]
-        refs += [f.ref for t in self.tables if not t.path.startswith("declared.") for f in t.fields]
-        return {r.sheet for r in refs}
 
 
 def _field(path: str, spec: dict) -> FieldSpec:

@@ -7,6 +7,7 @@ could not read as notes, and keeps the workbook's own results apart under `decla
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -222,12 +223,17 @@ def check_structure(cells: WorkbookCells, name: str) -> Layout:
 
 
 def open_template_cells(path: Path) -> WorkbookCells:
-    """Open `path` reading every sheet any known layout needs, down to the last row it needs."""
-    rows: dict[str, int] = {}
+    """Open `path` reading every sheet any known layout needs, only the rows it needs."""
+    return WorkbookCells(path, _rows_needed())
+
+
+@cache
+def _rows_needed() -> dict[str, frozenset[int]]:
+    rows: dict[str, set[int]] = {}
     for layout in known_layouts().values():
-        for sheet, last in layout.sheet_rows().items():
-            rows[sheet] = max(rows.get(sheet, 0), last)
-    return WorkbookCells(path, rows)
+        for sheet, wanted in layout.sheet_rows().items():
+            rows.setdefault(sheet, set()).update(wanted)
+    return {sheet: frozenset(wanted) for sheet, wanted in rows.items()}
 
 
 def read_ec_template(path: Path) -> Submission:

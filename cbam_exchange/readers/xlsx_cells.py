@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 import zipfile
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,9 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SHEET_REL = re.compile(rb'<Relationship\b[^>]*?>')
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
 _SHEET_ENTRY = re.compile(rb'<sheet\b[^>]*?/>')
-_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+# attributes up to "/>" or ">", then the content up to "</c>", written without lazy quantifiers (2x faster)
+_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]+)"([^>/]*(?:/(?!>)[^>/]*)*)(?:/>|>([^<]*(?:<(?!/c>)[^<]*)*)</c>)')
+_ROW = re.compile(rb'<row r="(\d+)"')
 _TYPE = re.compile(rb'\bt="(\w+)"')
 _FORMULA = re.compile(rb'<f\b([^>]*?)(?:/>|>([^<]*)</f>)')
 _VALUE = re.compile(rb'<v>([^<]*)</v>')
@@ -63,11 +66,20 @@ def sniff_xlsx(path: Path) -> None:
                               found=f"first bytes {head[:4]!r}", expected="an .xlsx file or a cbam-exchange .json")
 
 
+def _rows_only(xml: bytes, wanted: Collection[int]) -> bytes:
+    """The XML of the wanted rows only, joined: the cell pattern then scans a fraction of a large sheet."""
+    starts = [(int(m.group(1)), m.start()) for m in _ROW.finditer(xml)]
+    if not starts:
+        return xml
+    ends = [pos for _, pos in starts[1:]] + [xml.find(b"</sheetData>", starts[-1][1])]
+    return b"".join(xml[pos:end] for (row, pos), end in zip(starts, ends) if row in wanted)
+
+
 class WorkbookCells:
     """Read-only access to cached values and formulas of selected sheets."""
 
-    def __init__(self, path: Path, sheets: dict[str, int]) -> None:
-        """`sheets` maps each sheet to read to the last row needed (parsing stops there)."""
+    def __init__(self, path: Path, sheets: Mapping[str, Collection[int]]) -> None:
+        """`sheets` maps each sheet to read to the rows needed; other rows are never parsed."""
         self.path = path
         sniff_xlsx(path)
         try:
@@ -81,6 +93,7 @@ class WorkbookCells:
         self._wanted = {s: r for s, r in sheets.items() if s in self.sheet_parts}
         self._cells: dict[str, dict[bytes, tuple[bytes, bytes]]] = {}
         self._shared: list[str] | None = None
+        self._decoded: dict[CellRef, tuple[bytes, bytes | None, bytes | None, bytes] | None] = {}
 
     def _read_part(self, part: str) -> bytes:
         try:
@@ -131,19 +144,21 @@ class WorkbookCells:
             part = self.sheet_parts.get(sheet)
             if part is not None:
                 xml = self._read_part(part)
-                last = self._wanted.get(sheet)
-                if last:
-                    for n in range(last + 1, last + 400):
-                        cut = xml.find(b'<row r="%d"' % n)
-                        if cut > 0:
-                            xml = xml[:cut]
-                            break
+                wanted = self._wanted.get(sheet)
+                if wanted:
+                    xml = _rows_only(xml, wanted)
                 cells = {ref: (attrs, inner) for ref, attrs, inner in _CELL.findall(xml)}
             self._cells[sheet] = cells
         return self._cells[sheet]
 
     def _cell(self, ref: CellRef) -> tuple[bytes, bytes | None, bytes | None, bytes] | None:
-        """(type, cached value, formula text, formula attributes) of one cell."""
+        """(type, cached value, formula text, formula attributes) of one cell (decoded once)."""
+        if ref in self._decoded:
+            return self._decoded[ref]
+        self._decoded[ref] = cell = self._decode(ref)
+        return cell
+
+    def _decode(self, ref: CellRef) -> tuple[bytes, bytes | None, bytes | None, bytes] | None:
         found = self._sheet(ref.sheet).get(ref.cell.encode())
         if found is None:
             return None

@@ -7,7 +7,9 @@ figure comes from and how sure it is.
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
+import pickle
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -49,9 +51,33 @@ def reference_version() -> str:
         return tomllib.load(fh)["version"]
 
 
+def _cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cbam-exchange"
+
+
 def _rows(table: str) -> list[dict[str, str]]:
-    with manifest()[table].file.open(newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+    """The table's rows; parsed CSV is kept in the user's cache, keyed by the file's path, size and time, because
+    parsing the 12,800 default values costs more than a whole validation."""
+    path = manifest()[table].file
+    stat = path.stat()
+    key = hashlib.sha1(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    cached = _cache_dir() / f"{table}-{key}.pickle"
+    try:
+        with cached.open("rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.PickleError, EOFError):
+        pass
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(rows, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cached)
+    except OSError:
+        pass  # a read-only home: parse every time
+    return rows
 
 
 def _num(text: str) -> float | None:
