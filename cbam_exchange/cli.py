@@ -146,19 +146,22 @@ def validate_command(files: tuple[Path, ...], fmt: str, annotate: Path | None, y
         if not any(k.startswith(code.upper()) for k in known):
             raise click.UsageError(f"no rule code starts with {code!r} (see: cbam rules)")
     waiver_list = load_waivers(waivers) if waivers else []
+    if not sel or any(c.startswith("SC") for c in sel):
+        import pandera.pandas  # noqa: F401  (imported once, before any file and before workers fork)
+    import gc
+    gc.freeze()  # the libraries' objects are permanent: keep the collector from walking them for every file
     reports = {}
     if len(files) == 1 or jobs == 1:
         documents = []
         for f in files:
             doc, report = validate_file(f, year, sel, ign, waiver_list)
             documents.append(doc)
-            reports[f] = report
+            if annotate is not None:  # keep only what the annotation needs: reports are large
+                reports[f] = report
     else:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        if not sel or any(c.startswith("SC") for c in sel):
-            import pandera.pandas  # noqa: F401  (imported once before forking, shared by the workers)
         workers = jobs or os.cpu_count() or 1
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
             documents = list(pool.map(validate_for_batch, [(f, year, sel, ign, waiver_list) for f in files],

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
@@ -24,6 +24,7 @@ def col_to_index(col: str) -> int:
     return n
 
 
+@cache
 def index_to_col(n: int) -> str:
     out = ""
     while n:
@@ -45,7 +46,7 @@ class CellRef:
             raise ValueError(f"not a cell reference: {text!r}")
         return cls(m["sheet"], int(m["row"]), col_to_index(m["col"]))
 
-    @cached_property
+    @property
     def cell(self) -> str:
         return f"{index_to_col(self.col)}{self.row}"
 

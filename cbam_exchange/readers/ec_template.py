@@ -174,17 +174,18 @@ def _read_table(reading: _Reading, table: TableSpec, data: dict, routes: dict[st
     for n in range(1, table.count + 1):
         prefix = f"{table.path}[{len(items)}]"
         item: dict[str, Any] = {table.id_field: table.item_id(n)}
-        sources_before = dict(reading.sources)
-        messages_before = dict(reading.messages)
+        sources_before, messages_before = len(reading.sources), len(reading.messages)
         notes_before = len(reading.notes)
         used = False
         for spec in table.fields:
             used |= _read_field_item(reading, table, spec, n, item, prefix, routes)
         if used:
             items.append(item)
-        else:  # an empty row leaves no trace
-            reading.sources = sources_before
-            reading.messages = messages_before
+        else:  # an empty row leaves no trace (dicts keep insertion order: drop what this row added)
+            for key in list(reading.sources)[sources_before:]:
+                del reading.sources[key]
+            for key in list(reading.messages)[messages_before:]:
+                del reading.messages[key]
             del reading.notes[notes_before:]
     if items:
         _set(data, table.path, items)

@@ -93,7 +93,7 @@ class WorkbookCells:
         self._wanted = {s: r for s, r in sheets.items() if s in self.sheet_parts}
         self._cells: dict[str, dict[bytes, tuple[bytes, bytes]]] = {}
         self._shared: list[str] | None = None
-        self._decoded: dict[CellRef, tuple[bytes, bytes | None, bytes | None, bytes] | None] = {}
+        self._decoded: dict[tuple[str, int, int], tuple[bytes, bytes | None, bytes | None, bytes] | None] = {}
 
     def _read_part(self, part: str) -> bytes:
         try:
@@ -153,15 +153,16 @@ class WorkbookCells:
 
     def _cell(self, ref: CellRef) -> tuple[bytes, bytes | None, bytes | None, bytes] | None:
         """(type, cached value, formula text, formula attributes) of one cell (decoded once)."""
-        if ref in self._decoded:
-            return self._decoded[ref]
-        self._decoded[ref] = cell = self._decode(ref)
+        key = (ref.sheet, ref.row, ref.col)
+        if key in self._decoded:
+            return self._decoded[key]
+        self._decoded[key] = cell = self._decode(ref)
         return cell
 
     def _decode(self, ref: CellRef) -> tuple[bytes, bytes | None, bytes | None, bytes] | None:
         found = self._sheet(ref.sheet).get(ref.cell.encode())
-        if found is None:
-            return None
+        if found is None or not found[1]:
+            return None  # absent, or a styled empty cell (most input cells): no value, no formula
         attrs, inner = found
         typ = _TYPE.search(attrs)
         value = formula = None
