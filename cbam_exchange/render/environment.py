@@ -15,3 +15,10 @@ def text_environment() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(data_dir("templates")), autoescape=False,
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                               keep_trailing_newline=True)
+
+
+@cache
+def html_environment() -> jinja2.Environment:
+    """HTML output: every value is escaped (supplier text is data), undefined names fail loudly."""
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(data_dir("templates")), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)

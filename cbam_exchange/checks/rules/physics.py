@@ -122,9 +122,10 @@ def fuel_ef(ctx: CheckContext) -> None:
         if found is None:
             continue
         key, fuel = found
-        deviation = stream.ef / fuel["ef"] - 1
-        if abs(deviation) > 3:
-            continue  # a scale error: UN-001 explains it
+        ratio = stream.ef / fuel["ef"]
+        if not 1 / 3 <= ratio <= 3:
+            continue  # a scale error (a unit): UN-001 names it
+        deviation = ratio - 1
         if abs(deviation) > tolerance["warning"]:
             severity = Severity.ERROR if abs(deviation) > tolerance["error"] else None
             ctx.report(f"emissions.source_streams[{k}].ef", value=stream.ef, expected=fuel["ef"],

@@ -1,0 +1,72 @@
+"""Render the draft: HTML (jinja2) -> PDF/A-3b (WeasyPrint) -> evidence attached and metadata set (pikepdf)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+from cbam_exchange import __version__
+from cbam_exchange.report.context import draft_context
+from cbam_exchange.report.evidence import MANIFEST, build, sha256
+from cbam_exchange.render.environment import html_environment
+from cbam_exchange.resources import data_dir
+from cbam_exchange.writers.atomic import atomic_output, write_text_atomic
+
+_MIME = {".json": "application/json", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def render_html(source: Path, year: int | None, verifier_info: dict[str, Any]) -> tuple[str, dict[str, bytes], Any]:
+    report, files = build(source, year)
+    evidence = {name: sha256(data) for name, data in files.items() if name != MANIFEST}
+    context = draft_context(report, evidence, verifier_info, source.name)
+    css = (data_dir("templates") / "report" / "report.css").read_text(encoding="utf-8")
+    html = html_environment().get_template("report/draft.html.j2").render(css=css, **context)
+    return html, files, report
+
+
+def _finish(pdf_bytes: bytes, files: dict[str, bytes], source_name: str, title: str, subject: str) -> bytes:
+    import pikepdf
+
+    pdf = pikepdf.open(io.BytesIO(pdf_bytes))
+    af = pikepdf.Array()
+    for name, data in files.items():
+        relationship = pikepdf.Name.Source if name == source_name else pikepdf.Name.Data
+        spec = pikepdf.AttachedFileSpec(pdf, data, filename=name, mime_type=_MIME.get(Path(name).suffix, ""),
+                                        description=f"evidence: {name}", relationship=relationship)
+        pdf.attachments[name] = spec
+        af.append(spec.obj)
+    pdf.Root.AF = af
+    with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+        meta["dc:title"] = title
+        meta["dc:description"] = subject
+        meta["xmp:CreatorTool"] = f"cbam-exchange {__version__}"
+    pdf.docinfo["/Title"] = title
+    pdf.docinfo["/Subject"] = subject
+    pdf.docinfo["/Creator"] = f"cbam-exchange {__version__}"
+    pdf.docinfo["/Keywords"] = "CBAM; verification report; DRAFT; not a verification opinion"
+    out = io.BytesIO()
+    pdf.save(out)
+    pdf.close()
+    return out.getvalue()
+
+
+def write_draft(source: Path, target: Path, *, year: int | None = None, verifier_info: dict[str, Any] | None = None,
+                html_target: Path | None = None) -> Any:
+    """Write the PDF draft (and the HTML where asked); returns the validation report it was made from."""
+    import weasyprint
+
+    html, files, report = render_html(source, year, verifier_info or {})
+    if html_target is not None:
+        write_text_atomic(html_target, html)
+    pdf = weasyprint.HTML(string=html, base_url=str(data_dir("templates"))).write_pdf(pdf_variant="pdf/a-3b")
+    s = report.submission
+    title = f"Verification-report draft: {s.installation.name or source.name}"
+    subject = (f"{s.installation.name or '-'} ({s.installation.country_code or '-'}), reporting period "
+               f"{s.reporting_period.start or '?'} to {s.reporting_period.end or '?'}; generated "
+               f"{dt.date.today().isoformat()}")
+    finished = _finish(pdf, files, source.name, title, subject)
+    with atomic_output(target) as tmp:
+        tmp.write_bytes(finished)
+    return report

@@ -1,0 +1,114 @@
+"""The verification-report draft: evidence embedded with the right hashes, the content a verifier needs, the
+check that reproduces it, and supplier text kept as text."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from cbam_exchange.checks.run import validate
+from cbam_exchange.readers import read_submission
+from tests.conftest import ROOT
+
+pytest.importorskip("weasyprint")
+
+
+def cbam(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cbam_exchange", *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300)
+
+
+@pytest.fixture(scope="module")
+def submission_with_findings(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The steelworks example declaring a misstated SEE for the hot-rolled coil and a gas EF in tCO2/GJ."""
+    data = json.loads((ROOT / "examples/steelworks-bf-bof.json").read_text())
+    data["emissions"]["source_streams"][2]["ef"] = 0.0561
+    data["declared"] = {"available": True, "products": [{"row": 1, "see_direct": 1.40, "see_indirect": 0.14927501935676,
+                                                         "see_total": 1.54927501935676}]}
+    path = tmp_path_factory.mktemp("report") / "steelworks-with-findings.json"
+    path.write_text(json.dumps(data, ensure_ascii=False))
+    return path
+
+
+@pytest.fixture(scope="module")
+def draft(submission_with_findings: Path) -> Path:
+    out = submission_with_findings.with_name("draft.pdf")
+    run = cbam("report", str(submission_with_findings), "-o", str(out), "--html", str(out.with_suffix(".html")))
+    assert run.returncode == 0, run.stderr
+    return out
+
+
+def test_every_attachment_is_embedded_with_its_hash(draft: Path, submission_with_findings: Path) -> None:
+    pdf = pikepdf.open(draft)
+    files = {name: spec.get_file().read_bytes() for name, spec in pdf.attachments.items()}
+    assert set(files) == {submission_with_findings.name, "findings.json", "recomputation.json", "manifest.json"}
+    assert files[submission_with_findings.name] == submission_with_findings.read_bytes()
+    manifest = json.loads(files["manifest.json"])
+    for name, digest in manifest["attachments"].items():
+        assert hashlib.sha256(files[name]).hexdigest() == digest
+    assert manifest["generator"].startswith("cbam-exchange") and manifest["rules_version"]
+    assert manifest["reference_data_version"]
+    assert "Anatolia Integrated Steel Works" in str(pdf.docinfo["/Title"])
+    assert "2026-01-01" in str(pdf.docinfo["/Subject"])
+    findings = json.loads(files["findings.json"])
+    assert {"UN-001", "AR-002"} <= {f["rule"] for f in findings["findings"]}
+    pdf.close()
+
+
+def test_the_text_carries_what_a_verifier_needs(draft: Path, submission_with_findings: Path) -> None:
+    text = " ".join(page.extract_text() for page in PdfReader(draft).pages)
+    text = " ".join(text.split())
+    assert "Anatolia Integrated Steel Works" in text
+    assert "not a verification opinion" in text
+    report = validate(read_submission(submission_with_findings))
+    for product in report.result.products:
+        assert product.cn_code in text
+        assert f"{product.see_direct:.5f}" in text and f"{product.see_total:.5f}" in text
+    assert "Materiality assessment" in text and "material" in text
+    # row 1 is declared 7.6 % below its recomputed SEE: material and not verified
+    assert "Suggested: not verified" in text
+
+
+def test_check_passes_on_an_untouched_draft_and_fails_on_an_altered_one(draft: Path, tmp_path: Path) -> None:
+    run = cbam("report", "check", str(draft))
+    assert run.returncode == 0, run.stdout + run.stderr
+    altered = tmp_path / "altered.pdf"
+    pdf = pikepdf.open(draft)
+    name = next(n for n in pdf.attachments if n.endswith(".json") and n not in ("findings.json", "manifest.json",
+                                                                                "recomputation.json"))
+    data = json.loads(pdf.attachments[name].get_file().read_bytes())
+    data["processes"][3]["direct_emissions"] = 100000
+    pdf.attachments[name] = pikepdf.AttachedFileSpec(pdf, json.dumps(data).encode(), filename=name)
+    pdf.save(altered)
+    pdf.close()
+    run = cbam("report", "check", str(altered))
+    assert run.returncode == 1
+    assert f"attachment {name} was altered" in run.stdout
+    assert "findings.json is not reproduced" in run.stdout or "recomputation.json is not reproduced" in run.stdout
+
+
+def test_supplier_text_is_escaped_in_the_html(tmp_path: Path) -> None:
+    data = json.loads((ROOT / "examples/cement-clinker-two-cements.json").read_text())
+    data["installation"]["name"] = "<script>alert('x')</script> Cement & Co"
+    source = tmp_path / "evil.json"
+    source.write_text(json.dumps(data))
+    run = cbam("report", str(source), "-o", str(tmp_path / "d.pdf"), "--html", str(tmp_path / "d.html"))
+    assert run.returncode == 0, run.stderr
+    html = (tmp_path / "d.html").read_text()
+    assert "<script>alert" not in html and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Cement &amp; Co" in html
+
+
+def test_check_refuses_a_pdf_that_is_not_a_draft(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.pdf"
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.save(plain)
+    run = cbam("report", "check", str(plain))
+    assert run.returncode == 2 and "no manifest.json" in run.stderr
