@@ -158,3 +158,26 @@ def test_recompute_text_on_an_uncalculated_workbook(example_workbooks: dict[str,
     run = cbam("recompute", str(example_workbooks["aluminium-primary-smelter"]))
     assert run.returncode == 0, run.stderr
     assert "declares no calculated results" in run.stdout and "76011090" in run.stdout
+
+
+def test_collect_and_declare_from_the_command_line(tmp_path: Path) -> None:
+    folder = tmp_path / "suppliers"
+    folder.mkdir()
+    for example in EXAMPLES:
+        (folder / example.name).write_bytes(example.read_bytes())
+    db = tmp_path / "ws.sqlite"
+    run = cbam("collect", str(folder), "--db", str(db), "--jobs", "1")
+    assert run.returncode == 0, run.stderr
+    assert "3 stored, 0 unchanged" in run.stdout and "INST-" in run.stdout
+    inspect_id = next(line.split()[-1] for line in cbam("inspect", str(EXAMPLES[0])).stdout.splitlines()
+                      if "installation id" in line)
+    assert inspect_id in run.stdout  # the same stable identifier in inspect and collect
+    lines = tmp_path / "lines.csv"
+    lines.write_text("date,cn_code,country,net_mass\n2026-03-01,72083900,CN,120\n")
+    run = cbam("declare", "--db", str(db), "--imports", str(lines), "--year", "2026", "-o", str(tmp_path / "out"))
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "out" / "declaration.xlsx").exists() and "1 supplier(s) to follow up" in run.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("when,what\n1,2\n")
+    run = cbam("declare", "--db", str(db), "--imports", str(bad), "--year", "2026")
+    assert run.returncode == 2 and "lack required columns" in run.stderr and "Traceback" not in run.stderr

@@ -55,6 +55,7 @@ def _cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cbam-exchange"
 
 
+@cache
 def _rows(table: str) -> list[dict[str, str]]:
     """The table's rows; parsed CSV is kept in the user's cache, keyed by the file's path, size and time, because
     parsing the 12,800 default values costs more than a whole validation."""
@@ -221,3 +222,35 @@ def _benchmarks() -> dict[str, list[Benchmark]]:
 
 def benchmarks(cn_code: str | None) -> list[Benchmark]:
     return _benchmarks().get(normalise_cn(cn_code), [])
+
+
+@dataclass(frozen=True)
+class Price:
+    period: str
+    eur_per_tco2e: float
+    confirmation: str
+    note: str | None = None
+
+
+@cache
+def cbam_factor(year: int) -> float | None:
+    """Share of free allocation retained in year `year` (Directive 2003/87/EC Art. 10a(1a))."""
+    for r in _rows("phase_in"):
+        if int(r["year"]) == year:
+            return float(r["cbam_factor_free_allocation_retained"])
+    return None
+
+
+@cache
+def certificate_price(year: int, quarter: int) -> Price | None:
+    """The published price for the quarter of importation, else the latest published one (and say so)."""
+    rows = [r for r in _rows("certificate_prices") if r["eur_per_tco2e"].strip()]
+    wanted = f"{year}-Q{quarter}"
+    for r in rows:
+        if r["period"] == wanted:
+            return Price(wanted, float(r["eur_per_tco2e"]), r["confirmation"])
+    if not rows:
+        return None
+    latest = rows[-1]
+    return Price(latest["period"], float(latest["eur_per_tco2e"]), latest["confirmation"],
+                 f"no price published for {wanted}: the latest published ({latest['period']}) is used")

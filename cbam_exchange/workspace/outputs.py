@@ -1,0 +1,102 @@
+"""The declaration's outputs: a workbook (one sheet per view, values only), JSON, CSV, the follow-up list and a
+request letter per supplier. Supplier text is neutralised against formula injection in everything a spreadsheet
+opens."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from cbam_exchange.render.environment import text_environment
+from cbam_exchange.workspace.declare import Declaration
+from cbam_exchange.writers.atomic import atomic_output, write_text_atomic
+
+MAX_WORKBOOK_LINES = 100_000  # above this the lines are in lines.csv only (a sheet holds ~1M rows, slowly)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+LINE_COLUMNS = ["line", "date", "cn_code", "category", "country", "net_mass_t", "installation", "installation_id",
+                "source", "submission_id", "see_counted", "counted", "markup_pct", "default_table", "fallback",
+                "emissions", "benchmark_column", "benchmark", "sefa", "carbon_price_deduction", "certificates",
+                "price_period", "price", "cost", "reason"]
+
+
+def safe(value: Any) -> Any:
+    """A cell value that no spreadsheet executes: text starting like a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _views(decl: Declaration) -> dict[str, list[list[Any]]]:
+    keys = ["lines", "net_mass_t", "emissions", "sefa", "carbon_price_deduction", "certificates", "cost"]
+    views = {}
+    for title, data in (("By CN code", decl.by_cn), ("By country", decl.by_country),
+                        ("By installation", decl.by_installation)):
+        views[title] = [[title.split()[-1]] + keys] + [[safe(k)] + [v.get(c) for c in keys]
+                                                         for k, v in sorted(data.items())]
+    t = decl.totals
+    views["Summary"] = [["item", "value"], ["year", decl.year], ["net mass (t)", t.get("net_mass_t")],
+                        ["embedded emissions counted (tCO2e)", t.get("emissions")],
+                        ["free-allocation adjustment (tCO2e)", t.get("sefa")],
+                        ["carbon price paid deduction (certificates)", t.get("carbon_price_deduction")],
+                        ["certificates to surrender", t.get("certificates_to_surrender")],
+                        ["estimated cost (EUR)", t.get("cost")],
+                        ["within the 50 t threshold", t.get("exempt_below_threshold")],
+                        ["CBAM factor", t.get("cbam_factor")]] + [["note", n] for n in t["notes"] + decl.notes]
+    views["Follow-up"] = [["supplier", "reasons", "CN codes", "net mass (t)", "default emissions (tCO2e)",
+                           "mark-up cost (EUR, at least)"]] + [
+        [safe(s["supplier"]), safe("; ".join(s["reasons"])), ", ".join(s["cn_codes"]), s["net_mass_t"],
+         s["default_emissions"], s["markup_cost"]] for s in decl.followup]
+    return views
+
+
+def write_outputs(decl: Declaration, folder: Path) -> list[Path]:
+    import openpyxl
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    lines_csv = folder / "lines.csv"
+    with atomic_output(lines_csv) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        extra = [k for k in (decl.lines[0] if decl.lines else {}) if k not in LINE_COLUMNS + ["default_total"]]
+        writer.writerow(LINE_COLUMNS + extra)
+        for line in decl.lines:
+            writer.writerow([safe(line.get(c)) for c in LINE_COLUMNS + extra])
+    written.append(lines_csv)
+    views = _views(decl)
+    book = openpyxl.Workbook(write_only=True)
+    for title in ("Summary", "By CN code", "By country", "By installation", "Follow-up"):
+        sheet = book.create_sheet(title)
+        for row in views[title]:
+            sheet.append(row)
+    sheet = book.create_sheet("Lines")
+    if len(decl.lines) <= MAX_WORKBOOK_LINES:
+        sheet.append(LINE_COLUMNS)
+        for line in decl.lines:
+            sheet.append([safe(line.get(c)) for c in LINE_COLUMNS])
+    else:
+        sheet.append([f"{len(decl.lines)} lines: see lines.csv (more than {MAX_WORKBOOK_LINES} rows)"])
+    workbook = folder / "declaration.xlsx"
+    with atomic_output(workbook) as tmp:
+        book.save(tmp)
+    written.append(workbook)
+    document = {"year": decl.year, "totals": decl.totals, "by_cn": decl.by_cn, "by_country": decl.by_country,
+                "by_installation": decl.by_installation, "followup": decl.followup, "notes": decl.notes,
+                "lines": len(decl.lines)}
+    write_text_atomic(folder / "declaration.json", json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    written.append(folder / "declaration.json")
+    followup_csv = folder / "followup.csv"
+    with atomic_output(followup_csv) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(views["Follow-up"])
+    written.append(followup_csv)
+    letters = folder / "letters"
+    template = text_environment().get_template("followup_letter.txt.j2")
+    for rank, s in enumerate(decl.followup, start=1):
+        name = re.sub(r"[^A-Za-z0-9._-]+", "_", s["supplier"])[:60]
+        target = letters / f"{rank:03d}-{name}.txt"
+        letters.mkdir(exist_ok=True)
+        write_text_atomic(target, template.render(s=s, year=decl.year))
+        written.append(target)
+    return written

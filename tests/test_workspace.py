@@ -1,0 +1,187 @@
+"""The importer's workspace: collecting supplier files, and line-level declaration figures checked by hand
+arithmetic against the official tables and the template's own results (recorded by LibreOffice)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from cbam_exchange.workspace import collect as collect_module
+from cbam_exchange.workspace.collect import collect
+from cbam_exchange.workspace.db import MIGRATIONS, connect
+from cbam_exchange.workspace.declare import declare
+from cbam_exchange.workspace.outputs import write_outputs
+from tests.conftest import EXAMPLES, ROOT
+
+TABLES = ROOT / "cbam_exchange" / "reference" / "tables"
+RECORDED = ROOT / "tests" / "differential" / "libreoffice"
+IMPORTS = """date,cn_code,country,net_mass,unit,installation,customs_ref
+2026-02-10,72083900,TR,1200,t,Anatolia Integrated Steel Works – Iskenderun plant,MRN-1
+2026-03-05,7208 51 20,TR,800000,kg,TRISK,MRN-2
+2026-05-20,25232900,EG,5000,t,Nile Delta Cement Company – Amreya plant,MRN-3
+2026-06-11,25232900,EG,2000,t,,MRN-4
+2026-09-30,25231000,TR,1000,t,,=HYPERLINK("http://x")
+"""
+
+
+def table_value(country: str, cn: str, column: str = "total_tco2e_per_t") -> float:
+    """A default value read straight from the packaged CSV (not through the toolkit's lookup)."""
+    with (TABLES / "default_values_definitive_corrected.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if (row["country_iso2"] or row["country_table"]) == country and row["cn_code"] == cn and row[column]:
+                last = float(row[column])
+    return last
+
+
+def recorded(example: str) -> dict:
+    return json.loads((RECORDED / f"{example}.json").read_text())
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> sqlite3.Connection:
+    folder = tmp_path / "suppliers"
+    folder.mkdir()
+    for example in EXAMPLES:
+        shutil.copy(example, folder / example.name)
+    (folder / "broken.xlsx").write_text("not a workbook")
+    db = connect(tmp_path / "ws.sqlite")
+    summary = collect(db, [folder], jobs=1)
+    assert (summary.stored, summary.unreadable) == (3, 1)
+    return db
+
+
+def lines_of(db: sqlite3.Connection, tmp_path: Path, text: str = IMPORTS) -> dict[int, dict]:
+    path = tmp_path / "imports.csv"
+    path.write_text(text, encoding="utf-8")
+    decl = declare(db, path, 2026)
+    return {line["line"]: line for line in decl.lines}, decl
+
+
+def test_actual_data_lines_count_direct_only_for_annex_ii_goods(workspace, tmp_path: Path) -> None:
+    lines, _ = lines_of(workspace, tmp_path)
+    steel = recorded("steelworks-bf-bof")["products"]["1"]
+    # 1200 t hot-rolled coil x SEE direct 1.51552406735005 (the template's own figure); indirect 0.149 not counted
+    assert lines[2]["source"] == "actual" and lines[2]["emissions"] == pytest.approx(1200 * steel["see_direct"])
+    # 800000 kg = 800 t of plate from the same installation, named by its UN/LOCODE
+    assert lines[3]["net_mass_t"] == 800 and lines[3]["emissions"] == pytest.approx(800 * steel["see_direct"])
+
+
+def test_cement_counts_direct_and_indirect_and_the_higher_product(workspace, tmp_path: Path) -> None:
+    lines, _ = lines_of(workspace, tmp_path)
+    cements = recorded("cement-clinker-two-cements")["products"]
+    highest = max(cements["1"]["see_total"], cements["2"]["see_total"])  # CEM I and CEM II share 2523 29 00
+    assert lines[4]["counted"] == "direct and indirect"
+    assert lines[4]["emissions"] == pytest.approx(5000 * highest)
+
+
+def test_default_value_lines_carry_the_years_markup(workspace, tmp_path: Path) -> None:
+    lines, _ = lines_of(workspace, tmp_path)
+    # no installation named: Egypt's default for grey Portland cement, total x (1 + 10 %)
+    assert lines[5]["source"] == "default"
+    assert lines[5]["emissions"] == pytest.approx(2000 * table_value("EG", "25232900") * 1.10)
+
+
+def test_fallback_to_other_countries_and_territories(workspace, tmp_path: Path) -> None:
+    lines, _ = lines_of(workspace, tmp_path)
+    # Türkiye's table has no value for clinker: Other countries and territories, grey clinker line
+    assert lines[6]["default_table"] == "Other countries and territories"
+    assert lines[6]["emissions"] == pytest.approx(1000 * table_value("Other countries and territories", "25231000")
+                                                  * 1.10)
+
+
+def test_the_50_tonne_threshold(workspace, tmp_path: Path) -> None:
+    _, big = lines_of(workspace, tmp_path)
+    assert big.totals["exempt_below_threshold"] is False
+    small = "date,cn_code,country,net_mass\n2026-03-01,72083900,CN,30\n2026-04-01,25232900,EG,15\n"
+    _, decl = lines_of(workspace, tmp_path, small)
+    assert decl.totals["threshold_mass_t"] == 45 and decl.totals["exempt_below_threshold"] is True
+    assert any("50 t annual threshold" in n for n in decl.notes)
+
+
+def test_certificates_and_cost(workspace, tmp_path: Path) -> None:
+    lines, decl = lines_of(workspace, tmp_path)
+    line = lines[5]
+    # SEFA = mass x benchmark (column B for defaults) x CBAM factor 2026 (0.975); cost at the Q2 2026 price
+    assert line["benchmark_column"] == "B" and line["sefa"] == pytest.approx(2000 * line["benchmark"] * 0.975)
+    assert line["price_period"] == "2026-Q2" and line["price"] == 75.28
+    assert line["cost"] == pytest.approx((line["emissions"] - line["sefa"]) * 75.28)
+    total = sum(x["emissions"] - x["sefa"] - x["carbon_price_deduction"] for x in lines.values())
+    assert decl.totals["certificates_to_surrender"] == pytest.approx(total)
+
+
+def test_followup_and_outputs(workspace, tmp_path: Path) -> None:
+    _, decl = lines_of(workspace, tmp_path)
+    suppliers = [s["supplier"] for s in decl.followup]
+    assert "unnamed supplier, EG" in suppliers and "unnamed supplier, TR" in suppliers
+    written = write_outputs(decl, tmp_path / "out")
+    names = {p.name for p in written}
+    assert {"declaration.xlsx", "declaration.json", "lines.csv", "followup.csv"} <= names
+    letters = [p for p in written if p.parent.name == "letters"]
+    assert len(letters) == 2 and "25232900" in letters[0].read_text()
+    rows = list(csv.DictReader((tmp_path / "out" / "lines.csv").open(encoding="utf-8")))
+    assert rows[-1]["customs_ref"].startswith("'=")  # supplier text cannot run as a formula
+    import openpyxl
+    book = openpyxl.load_workbook(tmp_path / "out" / "declaration.xlsx")
+    assert book.sheetnames == ["Summary", "By CN code", "By country", "By installation", "Follow-up", "Lines"]
+    assert not any(isinstance(c.value, str) and c.value.startswith("=") for row in book["Lines"].iter_rows()
+                   for c in row)
+
+
+def test_collect_again_changes_nothing(workspace, tmp_path: Path) -> None:
+    before = workspace.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
+    summary = collect(workspace, [tmp_path / "suppliers"], jobs=1)
+    assert (summary.stored, summary.unchanged) == (0, 4)
+    assert workspace.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == before
+
+
+def test_a_newer_submission_supersedes_and_the_same_installation_keeps_its_id(workspace, tmp_path: Path,
+                                                                            blank: Path) -> None:
+    from cbam_exchange.readers import read_submission
+    from cbam_exchange.writers.ec_template import write_ec_template
+    folder = tmp_path / "later"
+    folder.mkdir()
+    write_ec_template(read_submission(EXAMPLES[0]), blank, folder / "resent.xlsx")
+    summary = collect(workspace, [folder], jobs=1)
+    assert summary.superseded == 1
+    rows = workspace.execute("SELECT installation_id, superseded_by FROM submissions ORDER BY id").fetchall()
+    ids = {r[0] for r in rows}
+    assert len(ids) == 3 and sum(1 for r in rows if r[1] is not None) == 1
+
+
+def test_an_interrupted_run_loses_nothing_already_stored(tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "suppliers"
+    folder.mkdir()
+    for example in EXAMPLES:
+        shutil.copy(example, folder / example.name)
+    real = collect_module.process_file
+    calls = []
+
+    def failing(path: Path) -> dict:
+        calls.append(path)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(path)
+
+    monkeypatch.setattr(collect_module, "process_file", failing)
+    db = connect(tmp_path / "ws.sqlite")
+    with pytest.raises(KeyboardInterrupt):
+        collect(db, [folder], jobs=1)
+    assert db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == 2
+    monkeypatch.setattr(collect_module, "process_file", real)
+    summary = collect(db, [folder], jobs=1)
+    assert (summary.stored, summary.unchanged) == (1, 2)
+
+
+def test_the_schema_is_migrated_and_versioned(tmp_path: Path) -> None:
+    db = connect(tmp_path / "new.sqlite")
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    db.execute("PRAGMA user_version = 99")
+    db.commit()
+    db.close()
+    with pytest.raises(RuntimeError, match="newer than this toolkit"):
+        connect(tmp_path / "new.sqlite")
