@@ -390,6 +390,8 @@ def declare(workspace: Path, imports: Path, year: int, folder: Path | None) -> N
     for note in decl.notes:
         click.echo(f"  note: {note}")
     click.echo(f"  {len(decl.followup)} supplier(s) to follow up; outputs in {written[0].parent}")
+    if any(line["source"] == "unresolved" for line in decl.lines):
+        sys.exit(EXIT_FINDINGS)
 
 
 @main.command()

@@ -185,3 +185,12 @@ def test_the_schema_is_migrated_and_versioned(tmp_path: Path) -> None:
     db.close()
     with pytest.raises(RuntimeError, match="newer than this toolkit"):
         connect(tmp_path / "new.sqlite")
+
+
+def test_a_line_without_any_value_is_kept_and_reported_not_guessed(workspace, tmp_path: Path) -> None:
+    text = "date,cn_code,country,net_mass\n2026-03-01,31021010,DZ,100\n2026-03-02,72083900,CN,10\n"
+    lines, decl = lines_of(workspace, tmp_path, text)
+    assert lines[2]["source"] == "unresolved" and lines[2]["emissions"] == 0 and "no default value" in \
+        lines[2]["reason"]
+    assert lines[3]["emissions"] == pytest.approx(10 * table_value("CN", "7208") * 1.10)
+    assert any("could not be valued" in n for n in decl.notes)

@@ -151,12 +151,12 @@ def _line(number: int, row: dict[str, str], source: Path, year: int, actual: dic
     mass_t = mass * UNIT_TO_T[unit]
     cn = normalise_cn(row["cn_code"])
     info = cn_info(cn)
-    if info is None:
-        raise UnreadableInput(str(source), "not the CN code of a CBAM good", location=where, found=row["cn_code"],
-                              expected="an 8-digit CN code of Reg. (EU) 2023/956 Annex I")
     country = (row["country"] or "").strip().upper() or None
     given = (row.get("installation") or "").strip()
     inst = names.get(given.casefold()) if given else None
+    if info is None:
+        return _unresolved(number, date, row["cn_code"], country, mass_t, given, inst, extra_cols, row,
+                           f"{row['cn_code']!r} is not the CN code of a CBAM good (Reg. (EU) 2023/956 Annex I)")
     counted_indirect = info.indirect_counted
     out: dict[str, Any] = {"line": number, "date": date.isoformat(), "cn_code": cn, "category": info.category,
                            "country": country, "net_mass_t": mass_t, "installation": given or None,
@@ -180,7 +180,9 @@ def _line(number: int, row: dict[str, str], source: Path, year: int, actual: dic
             defaults[key] = default_value(cn, country, year)
         dv = defaults[key]
         if dv is None or dv.total_with_markup is None:
-            raise UnreadableInput(str(source), "no default value for this CN code", location=where, found=cn)
+            return _unresolved(number, date, cn, country, mass_t, given, inst, extra_cols, row,
+                               f"no actual data and no default value line for CN {cn} (IR (EU) 2025/2621 as "
+                               "corrected): to be resolved by hand")
         why = ("no installation named" if not given else f"installation {given!r} not in the workspace" if inst is None
                else f"no valid current submission of {inst} covers CN {cn} in {year}")
         out.update(source="default", submission_id=None, see_counted=dv.total_with_markup, markup_pct=dv.markup_pct,
@@ -202,6 +204,17 @@ def _line(number: int, row: dict[str, str], source: Path, year: int, actual: dic
     return out
 
 
+def _unresolved(number: int, date: dt.date, cn: str, country: str | None, mass_t: float, given: str,
+                inst: str | None, extra_cols: list[str], row: dict[str, str], reason: str) -> dict[str, Any]:
+    """A line the toolkit cannot value: kept, counted as zero in the sums, and reported."""
+    return {"line": number, "date": date.isoformat(), "cn_code": cn, "category": None, "country": country,
+            "net_mass_t": mass_t, "installation": given or None, "installation_id": inst, "counted": None,
+            "source": "unresolved", "submission_id": None, "see_counted": None, "markup_pct": None,
+            "default_table": None, "fallback": None, "emissions": 0.0, "benchmark": None, "benchmark_column": None,
+            "sefa": 0.0, "carbon_price_deduction": 0.0, "certificates": 0.0, "price_period": None, "price": None,
+            "cost": None, "reason": reason, **{c: row.get(c) for c in extra_cols}}
+
+
 def _add(group: dict[str, float], line: dict[str, Any]) -> None:
     for key in ("net_mass_t", "emissions", "sefa", "carbon_price_deduction", "certificates"):
         group[key] = group.get(key, 0.0) + line[key]
@@ -218,11 +231,17 @@ def _summarise(year: int, lines: list[dict[str, Any]], problems: dict[str, list[
     counted_mass = 0.0
     for line in lines:
         _add(by_cn[line["cn_code"]], line)
+        if line["source"] == "unresolved":
+            _add(total, line)
+            continue
         _add(by_country[line["country"] or "unknown"], line)
         _add(by_inst[line["installation_id"] or line["installation"] or "not named"], line)
         _add(total, line)
         if line["category"] not in THRESHOLD_EXCLUDED:
             counted_mass += line["net_mass_t"]
+    unresolved = sum(1 for line in lines if line["source"] == "unresolved")
+    if unresolved:
+        notes.append(f"{unresolved} line(s) could not be valued (see their reason in lines.csv); they count as 0")
     certificates = max(0.0, total.get("certificates", 0.0))
     totals = {**total, "certificates_to_surrender": certificates, "exempt_below_threshold": counted_mass <= THRESHOLD_T,
               "threshold_mass_t": counted_mass, "cbam_factor": cbam_factor(year),
@@ -241,6 +260,8 @@ def followup(lines: list[dict[str, Any]], problems: dict[str, list[str]]) -> lis
     mark-up, priced)."""
     suppliers: dict[str, dict[str, Any]] = {}
     for line in lines:
+        if line["source"] == "unresolved":
+            continue
         if line["source"] != "default":
             continue
         key = line["installation_id"] or line["installation"] or f"unnamed supplier, {line['country']}"
