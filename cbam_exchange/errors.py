@@ -1,8 +1,8 @@
-"""Errors that end a command with a documented exit code."""
+"""Errors that end a command with a documented exit code: 0 done and nothing wrong, 1 done with findings of
+severity error, 2 input unreadable or usage error, 3 internal error."""
 
 from __future__ import annotations
 
-EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_UNREADABLE = 2
 

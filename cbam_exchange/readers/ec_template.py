@@ -15,7 +15,7 @@ from cbam_exchange.errors import UnreadableInput
 from cbam_exchange.layouts import CellRef, FieldSpec, Layout, TableSpec, known_layouts
 from cbam_exchange.model.submission import Submission
 from cbam_exchange.readers.cell_types import CONVERTERS
-from cbam_exchange.readers.xlsx_cells import WorkbookCells, is_error_text
+from cbam_exchange.readers.xlsx_cells import WorkbookCells
 
 _VERSION_SHEET = "0_Versions"
 _INDEX = re.compile(r"\[(\d+)\]")

@@ -33,7 +33,6 @@ _VALUE = re.compile(rb'<v>([^<]*)</v>')
 _TEXT = re.compile(rb'<t\b[^>]*>([^<]*)</t>')
 _SHARED_ITEM = re.compile(rb'<si>(.*?)</si>', re.S)
 _PHONETIC = re.compile(rb'<rPh\b.*?</rPh>', re.S)
-_ERRORS = {"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!"}
 MAX_PART_BYTES = 128 * 1024 * 1024  # an uncompressed sheet larger than this is not a template (zip bomb guard)
 
 
@@ -210,7 +209,3 @@ class WorkbookCells:
 
     def close(self) -> None:
         self._zip.close()
-
-
-def is_error_text(value: Any) -> bool:
-    return isinstance(value, str) and (value.strip() in _ERRORS or value.startswith("#"))

@@ -17,10 +17,6 @@ class Constant:
     reference: str
     confirmation: str
 
-    @property
-    def confirmed(self) -> bool:
-        return self.confirmation == "CONFIRMED"
-
 
 @dataclass(frozen=True)
 class CalculationConstants:

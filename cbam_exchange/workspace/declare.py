@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import sqlite3
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -43,7 +44,7 @@ class Actual:
 @dataclass
 class Declaration:
     year: int
-    lines: list[dict[str, Any]]
+    lines: Sequence[dict[str, Any]]
     totals: dict[str, Any]
     by_cn: dict[str, dict[str, float]]
     by_country: dict[str, dict[str, float]]
@@ -105,8 +106,8 @@ def _read_lines(path: Path) -> tuple[list[str], Any]:
         fh = path.open(newline="", encoding="utf-8-sig")
     except OSError as exc:
         raise UnreadableInput(str(path), f"cannot be read ({exc.strerror})") from None
-    reader = csv.DictReader(fh)
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader = csv.reader(fh)
+    header = [h.strip() for h in next(reader, [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         fh.close()
@@ -120,126 +121,186 @@ def declare(db: sqlite3.Connection, imports: Path, year: int) -> Declaration:
     actual, names, problems = _actual_index(db, year)
     header, (fh, reader) = _read_lines(imports)
     factor = cbam_factor(year) or 0.0
-    defaults: dict[tuple[str, str | None], Any] = {}
-    lines: list[dict[str, Any]] = []
     notes = []
     if cbam_factor(year) is None:
         notes.append(f"no CBAM factor for {year}: free-allocation adjustment set to 0")
     extra_cols = [h for h in header if h not in REQUIRED_COLUMNS + ("unit", "installation")]
+    # lines share few (CN, country, installation, quarter) combinations: value each once, then scale by mass
+    valuations: dict[tuple[str, str, str, int, int], int] = {}
+    table: list[dict[str, Any]] = []
+    sums: list[list[float]] = []  # per valuation: mass, emissions, sefa, deduction, certificates, cost, lines
+    rows: list[tuple[int, str, float, int, tuple[str | None, ...]]] = []
+    col = {name: k for k, name in enumerate(header)}
+    i_date, i_cn, i_country, i_mass = (col[c] for c in REQUIRED_COLUMNS)
+    i_unit, i_inst = col.get("unit"), col.get("installation")
+    i_extra = [col[c] for c in extra_cols]
+    units: dict[str, float] = {}
+    dates: dict[str, tuple[int, int]] = {}
     with fh:
         for number, row in enumerate(reader, start=2):
-            line = _line(number, row, imports, year, actual, names, defaults, factor, extra_cols)
-            lines.append(line)
-    return _summarise(year, lines, problems, notes)
+            if not row:
+                continue
+            try:
+                date_text = row[i_date].strip()
+                parsed = dates.get(date_text)
+                if parsed is None:  # a few hundred distinct dates a year: validate each once
+                    day = dt.date.fromisoformat(date_text)
+                    parsed = dates[date_text] = (day.year, (day.month - 1) // 3 + 1)
+                mass = float(row[i_mass])
+                unit_text = row[i_unit] if i_unit is not None else "t"
+            except (ValueError, IndexError):
+                _parse_error(number, row, header, imports)
+            factor_t = units.get(unit_text)
+            if factor_t is None:
+                factor_t = units[unit_text] = _unit_factor(unit_text, number, imports)
+            mass_t = mass * factor_t
+            key = (row[i_cn], row[i_country], row[i_inst].strip() if i_inst is not None else "", *parsed)
+            index = valuations.get(key)
+            if index is None:
+                index = valuations[key] = len(table)
+                table.append(_valuation(*key, year, actual, names, factor))
+                sums.append([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0])
+            v, acc = table[index], sums[index]
+            see = v["see_counted"]
+            emissions = mass_t * see if see is not None else 0.0
+            sefa, deduction = mass_t * v["sefa_per_t"], mass_t * v["deduction_per_t"]
+            certificates = emissions - sefa - deduction
+            acc[0] += mass_t
+            acc[1] += emissions
+            acc[2] += sefa
+            acc[3] += deduction
+            acc[4] += certificates
+            if v["price"] is not None:
+                acc[5] += certificates * v["price"]
+            acc[6] += 1
+            rows.append((number, date_text, mass_t, index, tuple(row[k] for k in i_extra)))
+    groups = [{**v, **dict(zip((*_SUMS, "lines"), acc))} for v, acc in zip(table, sums)]
+    return _summarise(year, Lines(rows, table, extra_cols), groups, problems, notes)
 
 
-def _line(number: int, row: dict[str, str], source: Path, year: int, actual: dict[tuple[str, str], Actual],
-          names: dict[str, str], defaults: dict[tuple[str, str | None], Any], factor: float,
-          extra_cols: list[str]) -> dict[str, Any]:
-    where = f"line {number}"
-    try:
-        date = dt.date.fromisoformat(row["date"].strip())
-        mass = float(row["net_mass"])
-    except (ValueError, AttributeError):
-        raise UnreadableInput(str(source), "a date or net mass cannot be read", location=where,
-                              found=f"date {row.get('date')!r}, net_mass {row.get('net_mass')!r}",
-                              expected="date YYYY-MM-DD and a number") from None
-    unit = (row.get("unit") or "t").strip().casefold()
+def _unit_factor(unit_text: str, number: int, source: Path) -> float:
+    unit = (unit_text or "t").strip().casefold()
     if unit not in UNIT_TO_T:
-        raise UnreadableInput(str(source), "unknown unit of net mass", location=where, found=repr(unit),
-                              expected="t or kg (MWh for electricity)")
-    mass_t = mass * UNIT_TO_T[unit]
-    cn = normalise_cn(row["cn_code"])
+        raise UnreadableInput(str(source), "unknown unit of net mass", location=f"line {number}",
+                              found=repr(unit_text), expected="t or kg (MWh for electricity)")
+    return UNIT_TO_T[unit]
+
+
+def _parse_error(number: int, row: list[str], header: list[str], source: Path) -> None:
+    found = dict(zip(header, row))
+    raise UnreadableInput(str(source), "a date or net mass cannot be read", location=f"line {number}",
+                          found=f"date {found.get('date')!r}, net_mass {found.get('net_mass')!r}",
+                          expected="date YYYY-MM-DD and a number") from None
+
+
+_SUMS = ("net_mass_t", "emissions", "sefa", "carbon_price_deduction", "certificates", "cost")
+
+
+class Lines(Sequence[dict[str, Any]]):
+    """The valued lines, stored compactly (a million lines fit in a few hundred MB) and expanded on demand."""
+
+    def __init__(self, rows: list[tuple[int, str, float, int, tuple[str | None, ...]]],
+                 valuations: list[dict[str, Any]], extra_cols: list[str]) -> None:
+        self.rows, self.valuations, self.extra_cols = rows, valuations, extra_cols
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        number, date, mass_t, index, extras = self.rows[i]
+        return _scaled(number, date, mass_t, self.valuations[index], dict(zip(self.extra_cols, extras)))
+
+
+def _valuation(cn_text: str, country_text: str, given: str, date_year: int, quarter: int, year: int,
+               actual: dict[tuple[str, str], Actual], names: dict[str, str], factor: float) -> dict[str, Any]:
+    """Everything about a line except its mass: where the SEE comes from, per tonne."""
+    cn = normalise_cn(cn_text)
     info = cn_info(cn)
-    country = (row["country"] or "").strip().upper() or None
-    given = (row.get("installation") or "").strip()
+    country = country_text.strip().upper() or None
     inst = names.get(given.casefold()) if given else None
+    base: dict[str, Any] = {"cn_code": cn, "country": country, "installation": given or None, "installation_id": inst}
     if info is None:
-        return _unresolved(number, date, row["cn_code"], country, mass_t, given, inst, extra_cols, row,
-                           f"{row['cn_code']!r} is not the CN code of a CBAM good (Reg. (EU) 2023/956 Annex I)")
+        return _unresolved(base, f"{cn_text!r} is not the CN code of a CBAM good (Reg. (EU) 2023/956 Annex I)")
     counted_indirect = info.indirect_counted
-    out: dict[str, Any] = {"line": number, "date": date.isoformat(), "cn_code": cn, "category": info.category,
-                           "country": country, "net_mass_t": mass_t, "installation": given or None,
-                           "installation_id": inst, "counted": "direct and indirect" if counted_indirect else
-                           "direct only (Annex II)", **{c: row.get(c) for c in extra_cols}}
+    base.update(category=info.category, counted="direct and indirect" if counted_indirect else
+                "direct only (Annex II)")
     data = actual.get((inst, cn)) if inst else None
     see = None
     if data is not None and data.see_direct is not None:
         see = data.see_direct + ((data.see_indirect or 0.0) if counted_indirect else 0.0)
         if counted_indirect and data.see_indirect is None:
             see = None
+    price = certificate_price(date_year, quarter)
     if see is not None and data is not None:
-        out.update(source="actual", submission_id=data.submission_id, see_counted=see, markup_pct=None,
-                   default_table=None, fallback=None,
-                   reason=f"actual data of submission {data.submission_id} ({inst})")
-        bm = _benchmark(cn, "A", None, year)
-        column = "A"
+        deduction = 0.0
+        if data.effective_price and price and (data.currency or "").upper() == "EUR":
+            deduction = data.effective_price / price.eur_per_tco2e
+        base.update(source="actual", submission_id=data.submission_id, see_counted=see, markup_pct=None,
+                    default_table=None, fallback=None, default_total=None,
+                    reason=f"actual data of submission {data.submission_id} ({inst})", benchmark_column="A",
+                    benchmark=_benchmark(cn, "A", None, year), deduction_per_t=deduction)
     else:
-        key = (cn, country)
-        if key not in defaults:
-            defaults[key] = default_value(cn, country, year)
-        dv = defaults[key]
+        dv = default_value(cn, country, year)
         if dv is None or dv.total_with_markup is None:
-            return _unresolved(number, date, cn, country, mass_t, given, inst, extra_cols, row,
-                               f"no actual data and no default value line for CN {cn} (IR (EU) 2025/2621 as "
-                               "corrected): to be resolved by hand")
+            return _unresolved(base, f"no actual data and no default value line for CN {cn} (IR (EU) 2025/2621 "
+                                     "as corrected): to be resolved by hand")
         why = ("no installation named" if not given else f"installation {given!r} not in the workspace" if inst is None
                else f"no valid current submission of {inst} covers CN {cn} in {year}")
-        out.update(source="default", submission_id=None, see_counted=dv.total_with_markup, markup_pct=dv.markup_pct,
-                   default_table=dv.table, fallback=dv.fallback, default_total=dv.total,
-                   reason=f"default value: {why}")
-        bm = _benchmark(cn, "B", dv.route, year)
-        column = "B"
-    emissions = mass_t * out["see_counted"]
-    sefa = mass_t * (bm or 0.0) * factor
-    price = certificate_price(date.year, (date.month - 1) // 3 + 1)
-    deduction = 0.0
-    if out["source"] == "actual" and data is not None and data.effective_price and price:
-        if (data.currency or "").upper() == "EUR":
-            deduction = mass_t * data.effective_price / price.eur_per_tco2e
-    out.update(emissions=emissions, benchmark=bm, benchmark_column=column, sefa=sefa, carbon_price_deduction=deduction,
-               certificates=emissions - sefa - deduction, price_period=price.period if price else None,
-               price=price.eur_per_tco2e if price else None)
-    out["cost"] = out["certificates"] * out["price"] if out["price"] is not None else None
-    return out
+        base.update(source="default", submission_id=None, see_counted=dv.total_with_markup, markup_pct=dv.markup_pct,
+                    default_table=dv.table, fallback=dv.fallback, default_total=dv.total,
+                    reason=f"default value: {why}", benchmark_column="B",
+                    benchmark=_benchmark(cn, "B", dv.route, year), deduction_per_t=0.0)
+    base.update(price_period=price.period if price else None, price=price.eur_per_tco2e if price else None,
+                sefa_per_t=(base["benchmark"] or 0.0) * factor)
+    return base
 
 
-def _unresolved(number: int, date: dt.date, cn: str, country: str | None, mass_t: float, given: str,
-                inst: str | None, extra_cols: list[str], row: dict[str, str], reason: str) -> dict[str, Any]:
+def _scaled(number: int, date: str, mass_t: float, valuation: dict[str, Any],
+            extras: dict[str, str | None]) -> dict[str, Any]:
+    line = dict(valuation)
+    sefa_per_t, deduction_per_t = line.pop("sefa_per_t"), line.pop("deduction_per_t")
+    emissions = mass_t * line["see_counted"] if line["see_counted"] is not None else 0.0
+    sefa, deduction = mass_t * sefa_per_t, mass_t * deduction_per_t
+    certificates = emissions - sefa - deduction
+    line.update(line=number, date=date, net_mass_t=mass_t, emissions=emissions, sefa=sefa,
+                carbon_price_deduction=deduction, certificates=certificates,
+                cost=certificates * line["price"] if line["price"] is not None else None, **extras)
+    return line
+
+
+def _unresolved(base: dict[str, Any], reason: str) -> dict[str, Any]:
     """A line the toolkit cannot value: kept, counted as zero in the sums, and reported."""
-    return {"line": number, "date": date.isoformat(), "cn_code": cn, "category": None, "country": country,
-            "net_mass_t": mass_t, "installation": given or None, "installation_id": inst, "counted": None,
-            "source": "unresolved", "submission_id": None, "see_counted": None, "markup_pct": None,
-            "default_table": None, "fallback": None, "emissions": 0.0, "benchmark": None, "benchmark_column": None,
-            "sefa": 0.0, "carbon_price_deduction": 0.0, "certificates": 0.0, "price_period": None, "price": None,
-            "cost": None, "reason": reason, **{c: row.get(c) for c in extra_cols}}
+    return {**base, "category": None, "counted": None, "source": "unresolved", "submission_id": None,
+            "see_counted": None, "markup_pct": None, "default_table": None, "fallback": None, "default_total": None,
+            "benchmark": None, "benchmark_column": None, "price_period": None, "price": None, "reason": reason,
+            "sefa_per_t": 0.0, "deduction_per_t": 0.0}
 
 
-def _add(group: dict[str, float], line: dict[str, Any]) -> None:
-    for key in ("net_mass_t", "emissions", "sefa", "carbon_price_deduction", "certificates"):
-        group[key] = group.get(key, 0.0) + line[key]
-    group["cost"] = group.get("cost", 0.0) + (line["cost"] or 0.0)
-    group["lines"] = group.get("lines", 0) + 1
+def _add(total: dict[str, float], group: dict[str, Any]) -> None:
+    for key in (*_SUMS, "lines"):
+        total[key] = total.get(key, 0.0) + group[key]
 
 
-def _summarise(year: int, lines: list[dict[str, Any]], problems: dict[str, list[str]],
+def _summarise(year: int, lines: Lines, groups: list[dict[str, Any]], problems: dict[str, list[str]],
                notes: list[str]) -> Declaration:
     by_cn: dict[str, dict[str, float]] = defaultdict(dict)
     by_country: dict[str, dict[str, float]] = defaultdict(dict)
     by_inst: dict[str, dict[str, float]] = defaultdict(dict)
     total: dict[str, float] = {}
     counted_mass = 0.0
-    for line in lines:
-        _add(by_cn[line["cn_code"]], line)
-        if line["source"] == "unresolved":
-            _add(total, line)
+    unresolved = 0
+    for g in groups:
+        _add(by_cn[g["cn_code"]], g)
+        _add(total, g)
+        if g["source"] == "unresolved":
+            unresolved += int(g["lines"])
             continue
-        _add(by_country[line["country"] or "unknown"], line)
-        _add(by_inst[line["installation_id"] or line["installation"] or "not named"], line)
-        _add(total, line)
-        if line["category"] not in THRESHOLD_EXCLUDED:
-            counted_mass += line["net_mass_t"]
-    unresolved = sum(1 for line in lines if line["source"] == "unresolved")
+        _add(by_country[g["country"] or "unknown"], g)
+        _add(by_inst[g["installation_id"] or g["installation"] or "not named"], g)
+        if g["category"] not in THRESHOLD_EXCLUDED:
+            counted_mass += g["net_mass_t"]
     if unresolved:
         notes.append(f"{unresolved} line(s) could not be valued (see their reason in lines.csv); they count as 0")
     certificates = max(0.0, total.get("certificates", 0.0))
@@ -252,16 +313,14 @@ def _summarise(year: int, lines: list[dict[str, Any]], problems: dict[str, list[
         notes.append(f"{counted_mass:.1f} t of goods (excluding electricity and hydrogen) is within the 50 t annual "
                      "threshold: no declaration obligation (Reg. 2023/956 Art. 2a) [S]")
     return Declaration(year, lines, totals, dict(by_cn), dict(by_country), dict(by_inst),
-                       followup(lines, problems), notes)
+                       followup(groups, problems), notes)
 
 
-def followup(lines: list[dict[str, Any]], problems: dict[str, list[str]]) -> list[dict[str, Any]]:
+def followup(groups: list[dict[str, Any]], problems: dict[str, list[str]]) -> list[dict[str, Any]]:
     """Whom to chase for what, ranked by what the default values cost compared with actual data (at least the
-    mark-up, priced)."""
+    mark-up, priced). `groups` are lines summed per valuation."""
     suppliers: dict[str, dict[str, Any]] = {}
-    for line in lines:
-        if line["source"] == "unresolved":
-            continue
+    for line in groups:
         if line["source"] != "default":
             continue
         key = line["installation_id"] or line["installation"] or f"unnamed supplier, {line['country']}"
