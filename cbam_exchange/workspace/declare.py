@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
+import operator
 import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
@@ -128,53 +130,53 @@ def declare(db: sqlite3.Connection, imports: Path, year: int) -> Declaration:
     # lines share few (CN, country, installation, quarter) combinations: value each once, then scale by mass
     valuations: dict[tuple[str, str, str, int, int], int] = {}
     table: list[dict[str, Any]] = []
-    sums: list[list[float]] = []  # per valuation: mass, emissions, sefa, deduction, certificates, cost, lines
+    masses: list[float] = []  # per valuation
+    counts: list[int] = []
     rows: list[tuple[int, str, float, int, tuple[str | None, ...]]] = []
     col = {name: k for k, name in enumerate(header)}
     i_date, i_cn, i_country, i_mass = (col[c] for c in REQUIRED_COLUMNS)
     i_unit, i_inst = col.get("unit"), col.get("installation")
     i_extra = [col[c] for c in extra_cols]
+    pick = operator.itemgetter(*i_extra) if i_extra else None
+    extras_of = (lambda r: (pick(r),)) if len(i_extra) == 1 else pick  # noqa: E731
     units: dict[str, float] = {}
     dates: dict[str, tuple[int, int]] = {}
-    with fh:
-        for number, row in enumerate(reader, start=2):
-            if not row:
-                continue
-            try:
-                date_text = row[i_date].strip()
-                parsed = dates.get(date_text)
-                if parsed is None:  # a few hundred distinct dates a year: validate each once
-                    day = dt.date.fromisoformat(date_text)
-                    parsed = dates[date_text] = (day.year, (day.month - 1) // 3 + 1)
-                mass = float(row[i_mass])
-                unit_text = row[i_unit] if i_unit is not None else "t"
-            except (ValueError, IndexError):
-                _parse_error(number, row, header, imports)
-            factor_t = units.get(unit_text)
-            if factor_t is None:
-                factor_t = units[unit_text] = _unit_factor(unit_text, number, imports)
-            mass_t = mass * factor_t
-            key = (row[i_cn], row[i_country], row[i_inst].strip() if i_inst is not None else "", *parsed)
-            index = valuations.get(key)
-            if index is None:
-                index = valuations[key] = len(table)
-                table.append(_valuation(*key, year, actual, names, factor))
-                sums.append([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0])
-            v, acc = table[index], sums[index]
-            see = v["see_counted"]
-            emissions = mass_t * see if see is not None else 0.0
-            sefa, deduction = mass_t * v["sefa_per_t"], mass_t * v["deduction_per_t"]
-            certificates = emissions - sefa - deduction
-            acc[0] += mass_t
-            acc[1] += emissions
-            acc[2] += sefa
-            acc[3] += deduction
-            acc[4] += certificates
-            if v["price"] is not None:
-                acc[5] += certificates * v["price"]
-            acc[6] += 1
-            rows.append((number, date_text, mass_t, index, tuple(row[k] for k in i_extra)))
-    groups = [{**v, **dict(zip((*_SUMS, "lines"), acc))} for v, acc in zip(table, sums)]
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # a million small tuples hold no reference cycles: the collector would only walk them again
+    try:
+        with fh:
+            for number, row in enumerate(reader, start=2):
+                if not row:
+                    continue
+                try:
+                    date_text = row[i_date].strip()
+                    parsed = dates.get(date_text)
+                    if parsed is None:  # a few hundred distinct dates a year: validate each once
+                        day = dt.date.fromisoformat(date_text)
+                        parsed = dates[date_text] = (day.year, (day.month - 1) // 3 + 1)
+                    mass = float(row[i_mass])
+                    unit_text = row[i_unit] if i_unit is not None else "t"
+                except (ValueError, IndexError):
+                    _parse_error(number, row, header, imports)
+                factor_t = units.get(unit_text)
+                if factor_t is None:
+                    factor_t = units[unit_text] = _unit_factor(unit_text, number, imports)
+                mass_t = mass * factor_t
+                key = (row[i_cn], row[i_country], row[i_inst].strip() if i_inst is not None else "", *parsed)
+                index = valuations.get(key)
+                if index is None:
+                    index = valuations[key] = len(table)
+                    table.append(_valuation(*key, year, actual, names, factor))
+                    masses.append(0.0)
+                    counts.append(0)
+                # every figure of a line is its mass times a per-tonne figure of its valuation: sum the masses only
+                masses[index] += mass_t
+                counts[index] += 1
+                rows.append((number, date_text, mass_t, index, extras_of(row) if i_extra else ()))
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    groups = [_group(v, mass, count) for v, mass, count in zip(table, masses, counts)]
     return _summarise(year, Lines(rows, table, extra_cols), groups, problems, notes)
 
 
@@ -194,6 +196,16 @@ def _parse_error(number: int, row: list[str], header: list[str], source: Path) -
 
 
 _SUMS = ("net_mass_t", "emissions", "sefa", "carbon_price_deduction", "certificates", "cost")
+
+
+def _group(valuation: dict[str, Any], mass: float, count: int) -> dict[str, Any]:
+    """The lines of one valuation, summed: each figure is the summed mass times the per-tonne figure."""
+    see = valuation["see_counted"] or 0.0
+    emissions, sefa, deduction = mass * see, mass * valuation["sefa_per_t"], mass * valuation["deduction_per_t"]
+    certificates = emissions - sefa - deduction
+    cost = certificates * valuation["price"] if valuation["price"] is not None else 0.0
+    return {**valuation, "net_mass_t": mass, "emissions": emissions, "sefa": sefa,
+            "carbon_price_deduction": deduction, "certificates": certificates, "cost": cost, "lines": count}
 
 
 class Lines(Sequence[dict[str, Any]]):

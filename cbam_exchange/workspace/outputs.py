@@ -62,7 +62,11 @@ def _write_lines(decl: Declaration, fh: Any) -> None:
         emissions, sefa, deduction = mass_t * see, mass_t * sefa_t, mass_t * deduction_t
         certificates = emissions - sefa - deduction
         cost = "" if price is None else f"{certificates * price:.2f}"
-        tail = "".join("," + (_csv_field(x) if x and needs(x) else (x or "")) for x in extras)
+        if len(extras) == 1:
+            x = extras[0]
+            tail = "," + (_csv_field(x) if x and needs(x) else (x or ""))
+        else:
+            tail = "".join("," + (_csv_field(x) if x and needs(x) else (x or "")) for x in extras)
         # tonnes to 6 decimals (grams) and euros to cents: exact enough, and twice as fast to format as repr
         write(f"{number},{date},{mass_t:.6f},{emissions:.6f},{sefa:.6f},{deduction:.6f},{certificates:.6f},"
               f"{cost},{fragments[index]}{tail}\n")
@@ -97,7 +101,7 @@ def write_outputs(decl: Declaration, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     lines_csv = folder / "lines.csv"
-    with atomic_output(lines_csv) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
+    with atomic_output(lines_csv) as tmp, tmp.open("w", newline="", encoding="utf-8", buffering=1 << 20) as fh:
         _write_lines(decl, fh)
     written.append(lines_csv)
     views = _views(decl)
