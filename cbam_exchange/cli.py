@@ -147,8 +147,6 @@ def validate_command(files: tuple[Path, ...], fmt: str, annotate: Path | None, y
         if not any(k.startswith(code.upper()) for k in known):
             raise click.UsageError(f"no rule code starts with {code!r} (see: cbam rules)")
     waiver_list = load_waivers(waivers) if waivers else []
-    if not sel or any(c.startswith("SC") for c in sel):
-        import pandera.pandas  # noqa: F401  (imported once, before any file and before workers fork)
     import gc
     gc.freeze()  # the libraries' objects are permanent: keep the collector from walking them for every file
     reports = {}

@@ -152,7 +152,6 @@ def collect(db: sqlite3.Connection, folders: Iterable[Path], *, jobs: int = 0,
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    import pandera.pandas  # noqa: F401  (imported once before the workers fork)
     gc.freeze()
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
         _drain(db, pool.map(process_file, todo, chunksize=4), summary, known, progress)
