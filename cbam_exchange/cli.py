@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -296,18 +295,8 @@ def report_draft(file: Path, output: Path, html_output: Path | None, verifier_in
         raise click.UsageError("the output must not overwrite the submission")
     info: dict[str, Any] = {}
     if verifier_info is not None:
-        text = verifier_info.read_text(encoding="utf-8")
-        try:
-            if verifier_info.suffix.lower() in (".yaml", ".yml"):
-                import yaml
-                info = yaml.safe_load(text) or {}
-            else:
-                info = json.loads(text)
-        except Exception as exc:
-            raise UnreadableInput(str(verifier_info), f"verifier information is not valid YAML or JSON: {exc}") \
-                from None
-        if not isinstance(info, dict):
-            raise UnreadableInput(str(verifier_info), "verifier information must be a mapping of fields")
+        from cbam_exchange.readers.mapping_file import read_mapping_file
+        info = read_mapping_file(verifier_info, "verifier information")
     result = write_draft(file, output, year=year, verifier_info=info, html_target=html_output)
     click.echo(f"wrote {output} (draft; {result.summary()['errors']} error(s), {result.summary()['warnings']} "
                "warning(s); check it with: cbam report check " + str(output) + ")", err=True)

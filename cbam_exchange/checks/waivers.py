@@ -14,13 +14,13 @@ waived: the finding stays and says that the waiver was refused.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from cbam_exchange.checks.catalogue import all_rules
 from cbam_exchange.checks.findings import Finding
 from cbam_exchange.errors import UnreadableInput
+from cbam_exchange.readers.mapping_file import read_mapping_file
 
 
 @dataclass(frozen=True)
@@ -34,20 +34,8 @@ class Waiver:
 
 def load_waivers(path: Path) -> list[Waiver]:
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UnreadableInput(name, f"waiver file cannot be read ({exc.strerror})") from None
-    try:
-        if path.suffix.lower() in (".yaml", ".yml"):
-            import yaml
-            data = yaml.safe_load(text)
-        else:
-            data = json.loads(text)
-    except Exception as exc:
-        raise UnreadableInput(name, f"waiver file is not valid {path.suffix.lstrip('.').upper() or 'JSON'}: {exc}") \
-            from None
-    items = data.get("waivers") if isinstance(data, dict) else None
+    data = read_mapping_file(path, "waiver file")
+    items = data.get("waivers")
     if not isinstance(items, list):
         raise UnreadableInput(name, "waiver file has no list 'waivers'", expected="waivers: [{fingerprint, who, "
                                                                                    "why, until}, ...]")

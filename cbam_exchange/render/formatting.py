@@ -18,3 +18,14 @@ def see(value: float | None) -> str:
 
 def text(value: object) -> str:
     return NOT_PROVIDED if value is None or value == "" else str(value)
+
+
+# spreadsheet programs execute cells that start with these characters; supplier text must not
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Text that a spreadsheet would run as a formula, prefixed with an apostrophe; other values unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

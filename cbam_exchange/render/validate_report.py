@@ -9,11 +9,10 @@ from typing import Any
 import click
 
 from cbam_exchange.checks.findings import Finding
+from cbam_exchange.render.formatting import spreadsheet_safe
 
 _COLOUR = {"error": "red", "warning": "yellow", "info": "blue"}
 FINDINGS_CONTRACT = "cbam-exchange/findings 1.0"
-# spreadsheet programs execute cells starting with these characters; supplier text must not
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def document(file: str, sha256: str, template_version: str | None, year: int, rules_version: str,
@@ -65,11 +64,6 @@ def text(documents: list[dict[str, Any]]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _safe(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def csv_text(documents: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -77,8 +71,8 @@ def csv_text(documents: list[dict[str, Any]]) -> str:
                      "reference", "fingerprint"])
     for doc in documents:
         for f in doc["findings"]:
-            writer.writerow([_safe(v) for v in (doc["file"], f["rule"], f["severity"], f["location"]["sheet"],
-                                                f["location"]["cell"], f["location"]["path"], f["message"],
-                                                f["value"], f["expected"], f["remedy"], f["reference"],
-                                                f["fingerprint"])])
+            writer.writerow([spreadsheet_safe("" if v is None else str(v))
+                             for v in (doc["file"], f["rule"], f["severity"], f["location"]["sheet"],
+                                       f["location"]["cell"], f["location"]["path"], f["message"], f["value"],
+                                       f["expected"], f["remedy"], f["reference"], f["fingerprint"])])
     return buffer.getvalue()

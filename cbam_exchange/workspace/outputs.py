@@ -11,22 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from cbam_exchange.render.environment import text_environment
+from cbam_exchange.render.formatting import spreadsheet_safe
 from cbam_exchange.workspace.declare import Declaration, Lines
 from cbam_exchange.writers.atomic import atomic_output, write_text_atomic
 
 MAX_WORKBOOK_LINES = 100_000  # above this the lines are in lines.csv only (a sheet holds ~1M rows, slowly)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LINE_COLUMNS = ["line", "date", "cn_code", "category", "country", "net_mass_t", "installation", "installation_id",
                 "source", "submission_id", "see_counted", "counted", "markup_pct", "default_table", "fallback",
                 "emissions", "benchmark_column", "benchmark", "sefa", "carbon_price_deduction", "certificates",
                 "price_period", "price", "cost", "reason"]
-
-
-def safe(value: Any) -> Any:
-    """A cell value that no spreadsheet executes: text starting like a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 _VARIABLE = ["line", "date", "net_mass_t", "emissions", "sefa", "carbon_price_deduction", "certificates", "cost"]
@@ -37,7 +30,7 @@ _NEEDS = re.compile(r'^[=+\-@\t\r]|[",\r\n]')  # text that must be quoted or neu
 def _csv_field(value: Any) -> str:
     if value is None:
         return ""
-    text = str(safe(value))
+    text = str(spreadsheet_safe(value))
     return '"' + text.replace('"', '""') + '"' if _SPECIAL.search(text) else text
 
 
@@ -77,7 +70,7 @@ def _views(decl: Declaration) -> dict[str, list[list[Any]]]:
     views = {}
     for title, data in (("By CN code", decl.by_cn), ("By country", decl.by_country),
                         ("By installation", decl.by_installation)):
-        views[title] = [[title.split()[-1]] + keys] + [[safe(k)] + [v.get(c) for c in keys]
+        views[title] = [[title.split()[-1]] + keys] + [[spreadsheet_safe(k)] + [v.get(c) for c in keys]
                                                          for k, v in sorted(data.items())]
     t = decl.totals
     views["Summary"] = [["item", "value"], ["year", decl.year], ["net mass (t)", t.get("net_mass_t")],
@@ -90,7 +83,8 @@ def _views(decl: Declaration) -> dict[str, list[list[Any]]]:
                         ["CBAM factor", t.get("cbam_factor")]] + [["note", n] for n in t["notes"] + decl.notes]
     views["Follow-up"] = [["supplier", "reasons", "CN codes", "net mass (t)", "default emissions (tCO2e)",
                            "mark-up cost (EUR, at least)"]] + [
-        [safe(s["supplier"]), safe("; ".join(s["reasons"])), ", ".join(s["cn_codes"]), s["net_mass_t"],
+        [spreadsheet_safe(s["supplier"]), spreadsheet_safe("; ".join(s["reasons"])), ", ".join(s["cn_codes"]),
+         s["net_mass_t"],
          s["default_emissions"], s["markup_cost"]] for s in decl.followup]
     return views
 
@@ -114,7 +108,7 @@ def write_outputs(decl: Declaration, folder: Path) -> list[Path]:
     if len(decl.lines) <= MAX_WORKBOOK_LINES:
         sheet.append(LINE_COLUMNS)
         for line in decl.lines:
-            sheet.append([safe(line.get(c)) for c in LINE_COLUMNS])
+            sheet.append([spreadsheet_safe(line.get(c)) for c in LINE_COLUMNS])
     else:
         sheet.append([f"{len(decl.lines)} lines: see lines.csv (more than {MAX_WORKBOOK_LINES} rows)"])
     workbook = folder / "declaration.xlsx"
