@@ -13,7 +13,7 @@ from cbam_exchange.checks.waivers import Waiver, apply_waivers
 from cbam_exchange.errors import UnreadableInput
 from cbam_exchange.fileinfo import sha256_of
 from cbam_exchange.readers import read_submission
-from cbam_exchange.render.validate_report import document, unreadable_document
+from cbam_exchange.checks.findings_document import document, unreadable_document
 
 
 def rules_version() -> str:

@@ -8,23 +8,9 @@ from typing import Any
 
 import click
 
-from cbam_exchange.checks.findings import Finding
 from cbam_exchange.render.formatting import spreadsheet_safe
 
 _COLOUR = {"error": "red", "warning": "yellow", "info": "blue"}
-FINDINGS_CONTRACT = "cbam-exchange/findings 1.0"
-
-
-def document(file: str, sha256: str, template_version: str | None, year: int, rules_version: str,
-             findings: list[Finding], waived: list[Finding], summary: dict[str, int]) -> dict[str, Any]:
-    return {"contract": FINDINGS_CONTRACT, "file": file, "sha256": sha256, "template_version": template_version,
-            "year": year, "rules_version": rules_version, "findings": [f.as_dict() for f in findings],
-            "waived": [f.as_dict() for f in waived], "summary": summary}
-
-
-def unreadable_document(file: str, message: str) -> dict[str, Any]:
-    return {"contract": FINDINGS_CONTRACT, "file": file, "unreadable": message, "findings": [], "waived": [],
-            "summary": {"errors": 0, "warnings": 0, "info": 0, "waived": 0}}
 
 
 def text(documents: list[dict[str, Any]]) -> str:

@@ -15,7 +15,7 @@ from cbam_exchange.checks.validate_file import rules_version
 from cbam_exchange.readers import read_submission
 from cbam_exchange.reference.tables import reference_version
 from cbam_exchange.render.recompute_report import recompute_document
-from cbam_exchange.render.validate_report import document
+from cbam_exchange.checks.findings_document import document
 
 FINDINGS, RECOMPUTATION, MANIFEST = "findings.json", "recomputation.json", "manifest.json"
 

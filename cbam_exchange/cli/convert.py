@@ -1,0 +1,56 @@
+"""`cbam convert`: to the JSON exchange format or into a copy of the official template."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cbam_exchange.cli.app import main
+from cbam_exchange.cli.common import FILE, guarded
+from cbam_exchange.errors import EXIT_UNREADABLE, UnreadableInput
+
+
+@main.command()
+@click.argument("file", type=FILE)
+@click.option("-o", "--output", type=FILE, required=True, help="Where to write the result.")
+@click.option("--to", "target", type=click.Choice(["json", "ec-template"]), default="json", show_default=True,
+              help="json: the exchange format; ec-template: fill a copy of the blank official template.")
+@click.option("--template", "blank", type=FILE, help="The blank official template (required with --to ec-template).")
+@click.option("--recalculate", is_flag=True,
+              help="With --to ec-template: let LibreOffice calculate the filled workbook so that it carries the "
+                   "template's own results (needs LibreOffice installed).")
+@guarded
+def convert(file: Path, output: Path, target: str, blank: Path | None, recalculate: bool) -> None:
+    """Convert a submission to the JSON exchange format or into a copy of the official template."""
+    from cbam_exchange.readers import read_submission
+
+    if output.resolve() == file.resolve() or (blank is not None and output.resolve() == blank.resolve()):
+        raise click.UsageError("the output must not overwrite an input file")
+    submission = read_submission(file)
+    if target == "json":
+        from cbam_exchange.writers.json_exchange import write_json_submission
+        write_json_submission(submission, output)
+    else:
+        if blank is None:
+            raise click.UsageError("--to ec-template needs --template BLANK.xlsx (the Commission's blank template)")
+        from cbam_exchange.writers.ec_template import WriteError, write_ec_template
+        try:
+            layout = write_ec_template(submission, blank, output)
+        except WriteError as exc:
+            raise UnreadableInput(str(file), f"cannot be written into the template: {exc}") from None
+        if recalculate:
+            from cbam_exchange.writers.recalculate import RecalculationUnavailable
+            from cbam_exchange.writers.recalculate import recalculate as run_libreoffice
+            try:
+                run_libreoffice(output, output)
+            except RecalculationUnavailable as exc:
+                click.echo(f"error: {output} was written but not calculated: {exc}", err=True)
+                sys.exit(EXIT_UNREADABLE)
+            click.echo(f"wrote {output} (template {layout.version}, calculated by LibreOffice)", err=True)
+        else:
+            click.echo(f"wrote {output} (template {layout.version}; it carries no results until Excel or "
+                       "LibreOffice calculates it, or use --recalculate)", err=True)
+        return
+    click.echo(f"wrote {output}", err=True)

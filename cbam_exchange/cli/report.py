@@ -1,0 +1,67 @@
+"""`cbam report` and `cbam report check`: the verification-report draft."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cbam_exchange.cli.app import main
+from cbam_exchange.cli.common import FILE, guarded
+from cbam_exchange.errors import EXIT_FINDINGS
+
+
+class _DraftByDefault(click.Group):
+    """`cbam report FILE ...` drafts; `cbam report check DRAFT.pdf` checks."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        if args and args[0] not in self.commands:
+            args = ["draft", *args]
+        return super().resolve_command(ctx, args)
+
+
+@main.group(cls=_DraftByDefault, context_settings={"allow_interspersed_args": False})
+def report() -> None:
+    """Verification-report draft: `cbam report FILE -o DRAFT.pdf`, `cbam report check DRAFT.pdf`."""
+
+
+@report.command("draft")
+@click.argument("file", type=FILE)
+@click.option("-o", "--output", type=FILE, required=True, help="The PDF draft to write.")
+@click.option("--html", "html_output", type=FILE, help="Also write the HTML the PDF is rendered from.")
+@click.option("--verifier-info", type=click.Path(path_type=Path, dir_okay=False),
+              help="YAML or JSON with the verifier's details (report_id, company, accreditation_number, scopes, "
+                   "valid_until, lead_verifier, independent_reviewer, site_visit, site_visit_justification).")
+@click.option("--year", type=int, help="Year of the default values (default: the reporting year).")
+@guarded
+def report_draft(file: Path, output: Path, html_output: Path | None, verifier_info: Path | None,
+                 year: int | None) -> None:
+    """Draft a verification report (PDF/A-3 with the evidence embedded) for the accredited verifier."""
+    from cbam_exchange.report.pdf import write_draft
+
+    if output.resolve() == file.resolve():
+        raise click.UsageError("the output must not overwrite the submission")
+    info: dict[str, Any] = {}
+    if verifier_info is not None:
+        from cbam_exchange.readers.mapping_file import read_mapping_file
+        info = read_mapping_file(verifier_info, "verifier information")
+    result = write_draft(file, output, year=year, verifier_info=info, html_target=html_output)
+    click.echo(f"wrote {output} (draft; {result.summary()['errors']} error(s), {result.summary()['warnings']} "
+               "warning(s); check it with: cbam report check " + str(output) + ")", err=True)
+
+
+@report.command("check")
+@click.argument("draft", type=FILE)
+@guarded
+def report_check(draft: Path) -> None:
+    """Confirm that a draft's embedded evidence is intact and reproduces (exit 0), or say what differs (exit 1)."""
+    from cbam_exchange.report.check import check_draft
+
+    problems = check_draft(draft)
+    if problems:
+        for p in problems:
+            click.echo(f"differs: {p}")
+        sys.exit(EXIT_FINDINGS)
+    click.echo(f"{draft}: every attachment matches its SHA-256 and the findings and recomputation are reproduced")
