@@ -46,7 +46,7 @@ def test_zero_is_kept_and_not_provided_is_omitted() -> None:
 
 def test_schema_rejects_what_the_model_rejects() -> None:
     schema = json.loads(schema_path().read_text())
-    bad = {"format": "cbam-exchange/submission", "format_version": "1.0", "source": {"format": "json"},
+    bad = {"format": "cbam-exchange/submission", "format_version": "1.1", "source": {"format": "json"},
            "processes": [{"id": "P1", "direct_emissions": "lots"}]}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
