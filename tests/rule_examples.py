@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from cbam_exchange.checks.catalogue import Example
+from cbam_exchange.model.codec import to_dict
 from cbam_exchange.model.paths import tokens
 from cbam_exchange.model.submission import Submission
 from tests.conftest import ROOT
@@ -35,8 +36,19 @@ def apply_patch(data: dict, patch: dict[str, Any]) -> dict:
     return out
 
 
+def base_with_supplement(name: str) -> dict:
+    """The clean example with its definitive-period supplement (examples/supplements/), as one 1.1 document."""
+    from cbam_exchange.readers.supplement import read_supplement
+
+    data = base_dict(name)
+    supplement = ROOT / "examples" / "supplements" / f"{name}.supplement.yaml"
+    if supplement.exists():
+        data = {**data, "format_version": "1.1", "definitive": to_dict(read_supplement(supplement))}
+    return data
+
+
 def example_submission(example: Example) -> Submission:
-    return Submission.from_dict(apply_patch(base_dict(example.base), example.patch))
+    return Submission.from_dict(apply_patch(base_with_supplement(example.base), example.patch))
 
 
 def cell_edits(example: Example) -> tuple[dict[str, Any], dict[str, str]]:

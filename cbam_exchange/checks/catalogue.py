@@ -24,6 +24,7 @@ FAMILIES = {
     "EL": "electricity",
     "CP": "carbon price paid",
     "MZ": "missing versus zero",
+    "DP": "definitive period: Annex IV (IR 2025/2547) elements the template lacks",
 }
 
 

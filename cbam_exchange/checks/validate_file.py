@@ -22,9 +22,13 @@ def rules_version() -> str:
 
 
 def validate_file(path: Path, year: int | None, select: Sequence[str], ignore: Sequence[str],
-                  waivers: Sequence[Waiver]) -> tuple[dict[str, Any], ValidationReport | None]:
+                  waivers: Sequence[Waiver], supplement: Path | None = None
+                  ) -> tuple[dict[str, Any], ValidationReport | None]:
     try:
         submission = read_submission(path)
+        if supplement is not None:
+            from cbam_exchange.readers.supplement import apply_supplement, read_supplement
+            submission = apply_supplement(submission, read_supplement(supplement), str(supplement))
     except UnreadableInput as exc:
         return unreadable_document(str(path), exc.describe()), None
     report = validate(submission, year=year, select=select, ignore=ignore)

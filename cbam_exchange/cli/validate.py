@@ -23,9 +23,12 @@ from cbam_exchange.errors import EXIT_FINDINGS, EXIT_UNREADABLE
 @click.option("--waivers", type=click.Path(path_type=Path, dir_okay=False),
               help="YAML or JSON file of justified fingerprints (who, why, until).")
 @click.option("--jobs", type=int, default=0, help="Worker processes for several files (default: one per core).")
+@click.option("--supplement", type=FILE, help="The (single) file's definitive-period supplement (cbam supplement "
+                                               "init); without it a 2026+ workbook gets DP findings.")
 @guarded
 def validate_command(files: tuple[Path, ...], fmt: str, annotate: Path | None, year: int | None,
-                     select: tuple[str, ...], ignore: tuple[str, ...], waivers: Path | None, jobs: int) -> None:
+                     select: tuple[str, ...], ignore: tuple[str, ...], waivers: Path | None, jobs: int,
+                     supplement: Path | None) -> None:
     """Check submissions: schema, rule catalogue, recomputation, plausibility; findings located at sheet and cell.
 
     Exit code 1 where an error finding remains (not waived), 2 where a file cannot be read.
@@ -37,6 +40,8 @@ def validate_command(files: tuple[Path, ...], fmt: str, annotate: Path | None, y
     from cbam_exchange.checks.waivers import load_waivers
     from cbam_exchange.render import validate_report
 
+    if supplement is not None and len(files) != 1:
+        raise click.UsageError("--supplement takes exactly one FILE")
     if annotate is not None and len(files) != 1:
         raise click.UsageError("--annotate takes exactly one workbook")
     if annotate is not None and annotate.resolve() == files[0].resolve():
@@ -54,7 +59,7 @@ def validate_command(files: tuple[Path, ...], fmt: str, annotate: Path | None, y
     if len(files) == 1 or jobs == 1:
         documents = []
         for f in files:
-            doc, report = validate_file(f, year, sel, ign, waiver_list)
+            doc, report = validate_file(f, year, sel, ign, waiver_list, supplement)
             documents.append(doc)
             if annotate is not None:  # keep only what the annotation needs: reports are large
                 reports[f] = report

@@ -213,14 +213,14 @@ class DefinitivePeriod:
     new_installation: Flag = doc("§1.1 item 8")
     monitoring_months: int | None = doc("Months of monitoring data for a new installation (§1.1 item 8)",
                                             bounds=(1.0, 12.0))
-    non_cbam_processes: list[str] = doc("Non-CBAM production processes at the site (§1.1 item 2(b))", factory=list)
-    non_cbam_goods: list[NonCbamGood] = doc("§1.1 item 14", factory=list)
+    non_cbam_processes: list[str] | None = doc("Non-CBAM production processes at the site (§1.1 item 2(b)); [] for "
+                                               "none")
+    non_cbam_goods: list[NonCbamGood] | None = doc("§1.1 item 14; [] for none")
     zero_rated_fuels: ZeroRatedFuels = field(default_factory=ZeroRatedFuels)
-    heat_counterparts: list[Counterpart] = doc("Installations heat comes from or goes to (§1.1 2(h))",
-                                               factory=list)
-    waste_gas_counterparts: list[Counterpart] = doc("Installations waste gas comes from or goes to (§1.1 item 5)",
-                                                    factory=list)
-    electricity_sources: list[ElectricitySource] = doc("§1.1 items 3, 9-12, 32, 33", factory=list)
+    heat_counterparts: list[Counterpart] | None = doc("Installations heat comes from or goes to (§1.1 2(h))")
+    waste_gas_counterparts: list[Counterpart] | None = doc("Installations waste gas comes from or goes to "
+                                                           "(§1.1 item 5)")
+    electricity_sources: list[ElectricitySource] | None = doc("§1.1 items 3, 9-12, 32, 33")
     electricity_total_mwh: Num = doc("Electricity used by the installation (§1.1 item 9)",
                                          bounds=NON_NEGATIVE)
     on_site_electricity: OnSiteElectricity = field(default_factory=OnSiteElectricity)

@@ -1,4 +1,4 @@
 """Rule modules, one per family; importing this package registers every rule in the catalogue."""
 
-from cbam_exchange.checks.rules import (arithmetic, carbon_price, electricity, identity, missing_zero,  # noqa: F401
-                                        physics, precursors, reading, schema, units)
+from cbam_exchange.checks.rules import (arithmetic, carbon_price, definitive, electricity,  # noqa: F401
+                                        identity, missing_zero, physics, precursors, reading, schema, units)
