@@ -15,7 +15,14 @@ from tests.conftest import ROOT
 
 
 def base_dict(name: str) -> dict:
-    return json.loads((ROOT / "examples" / f"{name}.json").read_text(encoding="utf-8"))
+    """The clean example with its definitive-period supplement (examples/supplements/), as one 1.1 document."""
+    from cbam_exchange.readers.supplement import read_supplement
+
+    data = json.loads((ROOT / "examples" / f"{name}.json").read_text(encoding="utf-8"))
+    supplement = ROOT / "examples" / "supplements" / f"{name}.supplement.yaml"
+    if supplement.exists():
+        data = {**data, "format_version": "1.1", "definitive": to_dict(read_supplement(supplement))}
+    return data
 
 
 def apply_patch(data: dict, patch: dict[str, Any]) -> dict:
@@ -36,19 +43,8 @@ def apply_patch(data: dict, patch: dict[str, Any]) -> dict:
     return out
 
 
-def base_with_supplement(name: str) -> dict:
-    """The clean example with its definitive-period supplement (examples/supplements/), as one 1.1 document."""
-    from cbam_exchange.readers.supplement import read_supplement
-
-    data = base_dict(name)
-    supplement = ROOT / "examples" / "supplements" / f"{name}.supplement.yaml"
-    if supplement.exists():
-        data = {**data, "format_version": "1.1", "definitive": to_dict(read_supplement(supplement))}
-    return data
-
-
 def example_submission(example: Example) -> Submission:
-    return Submission.from_dict(apply_patch(base_with_supplement(example.base), example.patch))
+    return Submission.from_dict(apply_patch(base_dict(example.base), example.patch))
 
 
 def cell_edits(example: Example) -> tuple[dict[str, Any], dict[str, str]]:
