@@ -9,6 +9,7 @@ from typing import Any
 
 from cbam_exchange import __version__
 from cbam_exchange.report.context import draft_context
+from cbam_exchange.verification.decisions import Decisions
 from cbam_exchange.report.evidence import MANIFEST, build, sha256
 from cbam_exchange.render.environment import html_environment
 from cbam_exchange.resources import data_dir
@@ -17,10 +18,10 @@ from cbam_exchange.writers.atomic import atomic_output, write_text_atomic
 _MIME = {".json": "application/json", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def render_html(source: Path, year: int | None, verifier_info: dict[str, Any]) -> tuple[str, dict[str, bytes], Any]:
+def render_html(source: Path, year: int | None, decisions: Decisions | None) -> tuple[str, dict[str, bytes], Any]:
     report, files = build(source, year)
     evidence = {name: sha256(data) for name, data in files.items() if name != MANIFEST}
-    context = draft_context(report, evidence, verifier_info, source.name)
+    context = draft_context(report, evidence, decisions, source.name)
     css = (data_dir("templates") / "report" / "report.css").read_text(encoding="utf-8")
     html = html_environment().get_template("report/draft.html.j2").render(css=css, **context)
     return html, files, report
@@ -52,12 +53,12 @@ def _finish(pdf_bytes: bytes, files: dict[str, bytes], source_name: str, title: 
     return out.getvalue()
 
 
-def write_draft(source: Path, target: Path, *, year: int | None = None, verifier_info: dict[str, Any] | None = None,
+def write_draft(source: Path, target: Path, *, year: int | None = None, decisions: Decisions | None = None,
                 html_target: Path | None = None) -> Any:
     """Write the PDF draft (and the HTML where asked); returns the validation report it was made from."""
     import weasyprint
 
-    html, files, report = render_html(source, year, verifier_info or {})
+    html, files, report = render_html(source, year, decisions)
     if html_target is not None:
         write_text_atomic(html_target, html)
     pdf = weasyprint.HTML(string=html, base_url=str(data_dir("templates"))).write_pdf(pdf_variant="pdf/a-3b")

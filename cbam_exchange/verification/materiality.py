@@ -13,6 +13,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 
+from cbam_exchange.calc.free_allocation import GoodSefa, sefa_for_submission
 from cbam_exchange.calc.recompute import recompute
 from cbam_exchange.checks.findings import Finding
 from cbam_exchange.checks.run import ValidationReport
@@ -22,7 +23,6 @@ from cbam_exchange.verification.chain import Chain, goods_using
 from cbam_exchange.verification.classes import Impact, Item
 from cbam_exchange.verification.decisions import Decisions
 from cbam_exchange.verification.rules import materiality
-from cbam_exchange.verification.sefa import GoodSefa, sefa_by_row
 
 _INDEX = re.compile(r"^(declared\.products|declared\.processes|processes|purchased_precursors)\[(\d+)\]\.?(\w*)")
 
@@ -170,7 +170,7 @@ def _quantify(item: Item, finding: Finding, report: ValidationReport, chain: Cha
 
 
 def _sefa_of_correction(report: ValidationReport, finding: Finding, before: dict[int, GoodSefa],
-                        goods: dict[int, GoodMateriality], item: Item) -> None:
+                        item: Item) -> None:
     """A unit slip in a quantity can move SEFA too (precursor amounts, activity levels): recompute it corrected."""
     corrected = finding.details.get("corrected")
     if corrected is None or not finding.path or not before:
@@ -178,11 +178,10 @@ def _sefa_of_correction(report: ValidationReport, finding: Finding, before: dict
     patched = copy.deepcopy(report.submission)
     set_path(patched, finding.path, corrected)
     patched, result = recompute(patched)
-    after = sefa_by_row(patched, result, report.year)
+    after = sefa_for_submission(patched, result, report.year)
     for row, old in before.items():
         new = after.get(row)
         if old.sefa is not None and new is not None and new.sefa is not None and new.sefa != old.sefa:
-            g = goods[row]
             absolute = old.sefa - new.sefa
             item.sefa_impacts.append(Impact(row, "sefa", absolute, absolute / abs(old.sefa) if old.sefa else None))
 
@@ -190,16 +189,18 @@ def _sefa_of_correction(report: ValidationReport, finding: Finding, before: dict
 def assess_materiality(report: ValidationReport, items: list[tuple[Item, Finding | None]], decisions: Decisions,
                        chain: Chain, definitive: bool) -> list[GoodMateriality]:
     goods = _goods(report)
-    sefa = sefa_by_row(report.submission, report.result, report.year) if definitive else {}
+    sefa = sefa_for_submission(report.submission, report.result, report.year) if definitive else {}
     for row, value in sefa.items():
         if row in goods:
             goods[row].sefa = value
     own = {o.id: o for o in decisions.own}
     for item, finding in items:
+        if finding is not None and item.klass != "misstatement":
+            item.affected_goods = _affected(report, chain, finding.path)[0]
         if finding is not None and item.klass == "misstatement":
             _quantify(item, finding, report, chain, goods)
             if finding.rule.startswith("UN-"):
-                _sefa_of_correction(report, finding, sefa, goods, item)
+                _sefa_of_correction(report, finding, sefa, item)
         elif item.id in own:
             o = own[item.id]
             for row, absolute in o.impact.items():
