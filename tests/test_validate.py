@@ -112,10 +112,12 @@ def test_waivers_survive_revalidation_but_not_for_blocking_errors(example_workbo
     waivers = tmp_path / "waivers.yaml"
     waivers.write_text(
         "waivers:\n"
-        f"  - fingerprint: {unlocode['fingerprint']}\n    rule: ID-003\n    who: J. Becker (verifier)\n"
+        f"  - fingerprint: {unlocode['fingerprint']}\n    installation: {first['installation']}\n"
+        "    rule: ID-003\n    who: J. Becker (verifier)\n"
         "    why: plant registered at the port's UN/LOCODE, letter from the authority in file 4\n"
         "    until: 2099-12-31\n"
-        f"  - fingerprint: {scope['fingerprint']}\n    who: A. Supplier\n    why: we think it is fine\n"
+        f"  - fingerprint: {scope['fingerprint']}\n    installation: {first['installation']}\n"
+        "    who: A. Supplier\n    why: we think it is fine\n"
         "    until: 2099-12-31\n")
     second = json.loads(cbam("validate", str(mutated), "--format", "json", "--waivers", str(waivers)).stdout)
     assert [f["rule"] for f in second["waived"]] == ["ID-003"]
@@ -124,7 +126,7 @@ def test_waivers_survive_revalidation_but_not_for_blocking_errors(example_workbo
     assert "cannot be waived" in refused["waiver"]["refused"]
     expired = tmp_path / "expired.json"
     expired.write_text(json.dumps({"waivers": [{"fingerprint": unlocode["fingerprint"], "who": "x", "why": "y",
-                                                "until": "2020-01-01"}]}))
+                                                "installation": first["installation"], "until": "2020-01-01"}]}))
     third = json.loads(cbam("validate", str(mutated), "--format", "json", "--waivers", str(expired)).stdout)
     assert third["waived"] == [] and "expired" in next(f for f in third["findings"]
                                                       if f["rule"] == "ID-003")["waiver"]["refused"]

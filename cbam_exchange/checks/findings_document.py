@@ -11,8 +11,10 @@ FINDINGS_CONTRACT = "cbam-exchange/findings 1.0"
 
 
 def document(file: str, sha256: str, template_version: str | None, year: int, rules_version: str,
-             findings: list[Finding], waived: list[Finding], summary: dict[str, int]) -> dict[str, Any]:
-    return {"contract": FINDINGS_CONTRACT, "file": file, "sha256": sha256, "template_version": template_version,
+             findings: list[Finding], waived: list[Finding], summary: dict[str, int], *,
+             installation: str | None = None) -> dict[str, Any]:
+    return {"contract": FINDINGS_CONTRACT, "file": file, "sha256": sha256, "installation": installation,
+            "template_version": template_version,
             "year": year, "rules_version": rules_version, "findings": [f.as_dict() for f in findings],
             "waived": [f.as_dict() for f in waived], "summary": summary}
 

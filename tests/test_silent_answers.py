@@ -1,0 +1,119 @@
+"""Silent wrong answers (issue 17): each test here fails on the code before the fix."""
+
+from __future__ import annotations
+
+import json
+
+from cbam_exchange.calc.comparison import compare
+from cbam_exchange.calc.recompute import recompute
+from cbam_exchange.checks.assessment import assess
+from cbam_exchange.checks.run import validate
+from cbam_exchange.model.submission import Submission
+from tests.conftest import ROOT
+
+
+def _steelworks_declaring(**product_row_1: float) -> Submission:
+    data = json.loads((ROOT / "examples/steelworks-bf-bof.json").read_text(encoding="utf-8"))
+    data["declared"] = {"available": True, "products": [{"row": 1, **product_row_1}]}
+    return Submission.from_dict(data)
+
+
+def test_a_declared_see_of_zero_is_measured_against_the_recomputed_value() -> None:
+    submission, result = recompute(_steelworks_declaring(see_direct=0.0, see_indirect=0.0, see_total=0.0))
+    diffs = {d.quantity: d for d in compare(submission, result) if d.subject == "product row 1"}
+    recomputed_total = next(p.see_total for p in result.products if p.row == 1)
+    assert recomputed_total > 1.0  # the hot-rolled coil has real emissions
+    total = diffs["see_total"]
+    assert total.relative == 1.0 and total.basis == "recomputed"
+    assert total.absolute == recomputed_total
+
+
+def test_both_zero_is_no_difference_and_missing_stays_missing() -> None:
+    submission, result = recompute(_steelworks_declaring(see_total=0.0))
+    row = next(p for p in result.products if p.row == 1)
+    row.see_total = 0.0
+    diffs = {d.quantity: d for d in compare(submission, result) if d.subject == "product row 1"}
+    assert diffs["see_total"].relative == 0.0
+    assert diffs["see_direct"].relative is None and diffs["see_direct"].absolute is None  # not declared
+
+
+def test_a_declared_zero_is_a_material_understatement_and_not_verified() -> None:
+    report = validate(_steelworks_declaring(see_direct=0.0, see_indirect=0.0, see_total=0.0))
+    hits = [f for f in report.findings if f.rule == "AR-002" and f.path == "declared.products[0].see_total"]
+    assert hits, [f.rule for f in report.findings]
+    assert hits[0].details["direction"] == "understated" and hits[0].details["material"] is True
+    assert "understated" in hits[0].message and "+100.00 %" in hits[0].message
+    assessment = assess(report)
+    assert assessment.opinion == "not verified"
+    good = next(g for g in assessment.goods if g.row == 1)
+    assert good.material
+
+
+def _finding_doc(data: dict, waivers: list, tmp_path, name: str) -> dict:
+    from cbam_exchange.checks.validate_file import validate_file
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return validate_file(path, None, [], [], waivers)[0]
+
+
+def _two_suppliers_with_the_same_finding() -> tuple[dict, dict]:
+    first = json.loads((ROOT / "examples/steelworks-bf-bof.json").read_text(encoding="utf-8"))
+    first["emissions"]["source_streams"][2]["ef"] = 0.0561  # a gas EF in tCO2/GJ: UN-001, same fingerprint in both
+    second = json.loads(json.dumps(first))
+    second["installation"]["name"] = "Another Steel Works"
+    return first, second
+
+
+def test_a_waiver_is_scoped_to_its_installation(tmp_path) -> None:
+    import datetime as dt
+
+    from cbam_exchange.checks.waivers import Waiver
+    first, second = _two_suppliers_with_the_same_finding()
+    plain = _finding_doc(first, [], tmp_path, "a")
+    other = _finding_doc(second, [], tmp_path, "b")
+    target = next(f for f in plain["findings"] if f["rule"] == "UN-001")
+    assert target["fingerprint"] in {f["fingerprint"] for f in other["findings"]}
+    assert plain["installation"] != other["installation"]
+    waiver = Waiver(target["fingerprint"], "J. Becker", "evidence in file 4", dt.date(2099, 12, 31),
+                    plain["installation"])
+    waived = _finding_doc(first, [waiver], tmp_path, "a")
+    assert target["fingerprint"] in {f["fingerprint"] for f in waived["waived"]}
+    not_waived = _finding_doc(second, [waiver], tmp_path, "b")
+    assert target["fingerprint"] not in {f["fingerprint"] for f in not_waived["waived"]}
+    assert target["fingerprint"] in {f["fingerprint"] for f in not_waived["findings"]}
+    # scoped to one file's hash: another file of the same installation is not covered
+    by_hash = Waiver(target["fingerprint"], "J. Becker", "evidence", dt.date(2099, 12, 31), plain["installation"],
+                     sha256="0" * 64)
+    assert _finding_doc(first, [by_hash], tmp_path, "a")["waived"] == []
+    exact = Waiver(target["fingerprint"], "J. Becker", "evidence", dt.date(2099, 12, 31), plain["installation"],
+                   sha256=plain["sha256"])
+    assert len(_finding_doc(first, [exact], tmp_path, "a")["waived"]) == 1
+
+
+def test_an_unscoped_waiver_file_is_refused_with_what_to_add(tmp_path) -> None:
+    import pytest
+
+    from cbam_exchange.checks.waivers import load_waivers
+    from cbam_exchange.errors import UnreadableInput
+    path = tmp_path / "w.yaml"
+    path.write_text("waivers:\n  - fingerprint: abc\n    who: x\n    why: y\n    until: 2099-01-01\n")
+    with pytest.raises(UnreadableInput) as caught:
+        load_waivers(path)
+    assert "installation" in caught.value.describe() and "waivers[0]" in caught.value.describe()
+
+
+def test_a_waiver_applies_on_its_last_day_and_not_the_day_after() -> None:
+    import datetime as dt
+
+    from cbam_exchange.checks.findings import Finding
+    from cbam_exchange.checks.waivers import Waiver, apply_waivers
+    report = validate(_steelworks_declaring(see_total=0.0))
+    finding = next(f for f in report.findings if f.rule == "AR-002")
+    assert finding.rule not in {"ID-006"}
+    w = Waiver(finding.fingerprint, "who", "why", dt.date(2030, 6, 30), "INST-X")
+    open_, waived = apply_waivers([finding], [w], "inst-x", today=dt.date(2030, 6, 30))
+    assert waived == [finding] and open_ == []
+    finding.waiver = None
+    open_, waived = apply_waivers([finding], [w], "INST-X", today=dt.date(2030, 7, 1))
+    assert waived == [] and "expired on 2030-06-30" in finding.waiver["refused"]
+    assert isinstance(finding, Finding)
