@@ -117,3 +117,60 @@ def test_a_waiver_applies_on_its_last_day_and_not_the_day_after() -> None:
     open_, waived = apply_waivers([finding], [w], "INST-X", today=dt.date(2030, 7, 1))
     assert waived == [] and "expired on 2030-06-30" in finding.waiver["refused"]
     assert isinstance(finding, Finding)
+
+
+def _fresh_tables(monkeypatch, cache_home, reference_dir=None):
+    from cbam_exchange.reference import tables
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+    if reference_dir is None:
+        monkeypatch.delenv("CBAM_REFERENCE_DIR", raising=False)
+    else:
+        monkeypatch.setenv("CBAM_REFERENCE_DIR", str(reference_dir))
+    for f in (tables.manifest, tables._rows, tables._markups):
+        f.cache_clear()
+    return tables
+
+
+def test_the_reference_cache_follows_the_content_and_is_pruned(monkeypatch, tmp_path) -> None:
+    import os
+    import shutil
+    override = tmp_path / "ref"
+    override.mkdir()
+    src = ROOT / "cbam_exchange/reference/tables/markup_schedule.csv"
+    shutil.copy(src, override / src.name)
+    before = src.read_text(encoding="utf-8")
+    tables = _fresh_tables(monkeypatch, tmp_path / "cache", override)
+    first = tables._rows("markups")
+    stat = (override / src.name).stat()
+    # an edit of the same size and with the same modification time: the old cache keyed both and served stale rows
+    lines = before.splitlines(keepends=True)
+    header, row = lines[0], lines[1]
+    digits = [i for i, ch in enumerate(row) if ch.isdigit()]
+    k = digits[-1]
+    changed = row[:k] + ("1" if row[k] != "1" else "2") + row[k + 1:]
+    (override / src.name).write_text(header + changed + "".join(lines[2:]), encoding="utf-8")
+    os.utime(override / src.name, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert (override / src.name).stat().st_size == stat.st_size
+    tables._rows.cache_clear()
+    second = tables._rows("markups")
+    assert second != first and second[0] != first[0]
+    entries = list((tmp_path / "cache" / "cbam-exchange").glob("markups-*.pickle"))
+    assert len(entries) == 1  # the stale entry was deleted
+    _fresh_tables(monkeypatch, tmp_path / "cache")
+
+
+def test_a_reference_override_is_recorded_in_the_data_version(monkeypatch, tmp_path) -> None:
+    import shutil
+    tables = _fresh_tables(monkeypatch, tmp_path / "cache")
+    packaged = tables.reference_version()
+    assert "+local." not in packaged
+    override = tmp_path / "ref"
+    override.mkdir()
+    src = ROOT / "cbam_exchange/reference/tables/markup_schedule.csv"
+    shutil.copy(src, override / src.name)
+    tables = _fresh_tables(monkeypatch, tmp_path / "cache", override)
+    used = tables.reference_version()
+    assert used.startswith(packaged + "+local.") and used != packaged
+    (override / src.name).write_text(src.read_text(encoding="utf-8").replace("\n", "\n", 1) + "\n", encoding="utf-8")
+    assert tables.reference_version() != used  # other content, other version
+    _fresh_tables(monkeypatch, tmp_path / "cache")
