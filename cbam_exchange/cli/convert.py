@@ -8,12 +8,12 @@ from pathlib import Path
 import click
 
 from cbam_exchange.cli.app import main
-from cbam_exchange.cli.common import FILE, guarded
+from cbam_exchange.cli.common import FILE, INPUT, guarded, info
 from cbam_exchange.errors import EXIT_UNREADABLE, UnreadableInput
 
 
 @main.command()
-@click.argument("file", type=FILE)
+@click.argument("file", type=INPUT)
 @click.option("-o", "--output", type=FILE, required=True, help="Where to write the result.")
 @click.option("--to", "target", type=click.Choice(["json", "ec-template"]), default="json", show_default=True,
               help="json: the exchange format; ec-template: fill a copy of the blank official template.")
@@ -48,9 +48,9 @@ def convert(file: Path, output: Path, target: str, blank: Path | None, recalcula
             except RecalculationUnavailable as exc:
                 click.echo(f"error: {output} was written but not calculated: {exc}", err=True)
                 sys.exit(EXIT_UNREADABLE)
-            click.echo(f"wrote {output} (template {layout.version}, calculated by LibreOffice)", err=True)
+            info(f"wrote {output} (template {layout.version}, calculated by LibreOffice)")
         else:
-            click.echo(f"wrote {output} (template {layout.version}; it carries no results until Excel or "
-                       "LibreOffice calculates it, or use --recalculate)", err=True)
+            info(f"wrote {output} (template {layout.version}; it carries no results until Excel or "
+                 "LibreOffice calculates it, or use --recalculate)")
         return
-    click.echo(f"wrote {output}", err=True)
+    info(f"wrote {output}")

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from cbam_exchange.cli.app import main
-from cbam_exchange.cli.common import FILE, guarded
+from cbam_exchange.cli.common import FILE, INPUT, guarded, info
 from cbam_exchange.errors import EXIT_FINDINGS
 
 
@@ -28,7 +28,7 @@ def report() -> None:
 
 
 @report.command("draft")
-@click.argument("file", type=FILE)
+@click.argument("file", type=INPUT)
 @click.option("-o", "--output", type=FILE, required=True, help="The PDF draft to write.")
 @click.option("--html", "html_output", type=FILE, help="Also write the HTML the PDF is rendered from.")
 @click.option("--verifier-info", type=click.Path(path_type=Path, dir_okay=False),
@@ -38,18 +38,23 @@ def report() -> None:
 @guarded
 def report_draft(file: Path, output: Path, html_output: Path | None, verifier_info: Path | None,
                  year: int | None) -> None:
-    """Draft a verification report (PDF/A-3 with the evidence embedded) for the accredited verifier."""
+    """Draft a verification report (PDF/A-3 with the evidence embedded) for the accredited verifier.
+
+    Exit code 1 where findings of severity error remain (the draft is written all the same), 0 otherwise.
+    """
     from cbam_exchange.report.pdf import write_draft
 
     if output.resolve() == file.resolve():
         raise click.UsageError("the output must not overwrite the submission")
-    info: dict[str, Any] = {}
+    details: dict[str, Any] = {}
     if verifier_info is not None:
         from cbam_exchange.readers.mapping_file import read_mapping_file
-        info = read_mapping_file(verifier_info, "verifier information")
-    result = write_draft(file, output, year=year, verifier_info=info, html_target=html_output)
-    click.echo(f"wrote {output} (draft; {result.summary()['errors']} error(s), {result.summary()['warnings']} "
-               "warning(s); check it with: cbam report check " + str(output) + ")", err=True)
+        details = read_mapping_file(verifier_info, "verifier information")
+    result = write_draft(file, output, year=year, verifier_info=details, html_target=html_output)
+    info(f"wrote {output} (draft; {result.summary()['errors']} error(s), {result.summary()['warnings']} "
+         "warning(s); check it with: cbam report check " + str(output) + ")")
+    if result.summary()["errors"]:
+        sys.exit(EXIT_FINDINGS)
 
 
 @report.command("check")
