@@ -174,3 +174,57 @@ def test_a_reference_override_is_recorded_in_the_data_version(monkeypatch, tmp_p
     (override / src.name).write_text(src.read_text(encoding="utf-8").replace("\n", "\n", 1) + "\n", encoding="utf-8")
     assert tables.reference_version() != used  # other content, other version
     _fresh_tables(monkeypatch, tmp_path / "cache")
+
+
+def _untyped_text_cells(path) -> list[str]:
+    """Cells without a type attribute (so numeric) whose cached value is not a number: what openpyxl and pandas
+    cannot read."""
+    import re
+    import zipfile
+    cell = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+    bad = []
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if not name.startswith("xl/worksheets/sheet"):
+                continue
+            for m in cell.finditer(z.read(name).decode("utf-8")):
+                value = re.search(r"<v\b[^>]*>(.*?)</v>", m.group(3) or "", re.S)
+                if value and ' t="' not in m.group(2):
+                    try:
+                        float(value.group(1))
+                    except ValueError:
+                        bad.append(f"{name}!{m.group(1)}")
+    return bad
+
+
+def test_a_converted_workbook_is_readable_by_openpyxl_and_pandas(blank, tmp_path) -> None:
+    import warnings
+
+    import openpyxl
+    import pandas
+
+    from cbam_exchange.readers import read_submission
+    from cbam_exchange.writers.ec_template import write_ec_template
+    out = tmp_path / "steel.xlsx"
+    write_ec_template(read_submission(ROOT / "examples/steelworks-bf-bof.json"), blank, out)
+    assert _untyped_text_cells(out) == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(out)
+        assert book["A_InstData"]["I20"].value == "Anatolia Integrated Steel Works – Iskenderun plant"
+        sheets = pandas.read_excel(out, sheet_name=None, engine="openpyxl")
+    assert "A_InstData" in sheets
+
+
+def test_a_filled_workbook_is_refused_as_template(blank, tmp_path) -> None:
+    import subprocess
+    import sys
+    filled = tmp_path / "steel.xlsx"
+    cbam = [sys.executable, "-m", "cbam_exchange"]
+    assert subprocess.run([*cbam, "convert", str(ROOT / "examples/steelworks-bf-bof.json"), "--to", "ec-template",
+                           "--template", str(blank), "-o", str(filled)], capture_output=True).returncode == 0
+    run = subprocess.run([*cbam, "convert", str(ROOT / "examples/cement-clinker-two-cements.json"), "--to",
+                          "ec-template", "--template", str(filled), "-o", str(tmp_path / "mixed.xlsx")],
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and "not the blank template" in run.stderr and str(filled) in run.stderr
+    assert "A_InstData!I9" in run.stderr and not (tmp_path / "mixed.xlsx").exists()
