@@ -61,6 +61,8 @@ EXIT_CODES = [
     (["declare", "--db", "{T}/missing.sqlite", "--imports", "{T}/imports.csv", "--year", "2026"], 2),
     (["declare", "--db", "{T}/ws.sqlite", "--imports", "{T}/no-imports.csv", "--year", "2026"], 2),
     (["waivers", "init", "-o", "{T}/w.yaml"], 0), (["waivers", "init", "-o", "{T}/exists.yaml"], 2),
+    (["diff", str(STEEL), str(STEEL)], 0), (["diff", str(STEEL), "{U}"], 2),
+    (["risk", str(STEEL)], 0), (["risk", "{U}"], 2),
     (["no-such-command"], 2),
 ]
 
