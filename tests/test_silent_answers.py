@@ -6,7 +6,6 @@ import json
 
 from cbam_exchange.calc.comparison import compare
 from cbam_exchange.calc.recompute import recompute
-from cbam_exchange.checks.assessment import assess
 from cbam_exchange.checks.run import validate
 from cbam_exchange.model.submission import Submission
 from tests.conftest import ROOT
@@ -43,9 +42,10 @@ def test_a_declared_zero_is_a_material_understatement_and_not_verified() -> None
     assert hits, [f.rule for f in report.findings]
     assert hits[0].details["direction"] == "understated" and hits[0].details["material"] is True
     assert "understated" in hits[0].message and "+100.00 %" in hits[0].message
-    assessment = assess(report)
-    assert assessment.opinion == "not verified"
-    good = next(g for g in assessment.goods if g.row == 1)
+    from cbam_exchange.verification.judgement import judge
+    judgement = judge(report)
+    assert judgement.opinion.statement == "not verified"
+    good = next(g for g in judgement.goods if g.row == 1)
     assert good.material
 
 
