@@ -8,21 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from cbam_exchange.checks.catalogue import Example
-from cbam_exchange.model.codec import to_dict
 from cbam_exchange.model.paths import tokens
 from cbam_exchange.model.submission import Submission
 from tests.conftest import ROOT
 
 
 def base_dict(name: str) -> dict:
-    """The clean example with its definitive-period supplement (examples/supplements/), as one 1.1 document."""
-    from cbam_exchange.readers.supplement import read_supplement
-
-    data = json.loads((ROOT / "examples" / f"{name}.json").read_text(encoding="utf-8"))
-    supplement = ROOT / "examples" / "supplements" / f"{name}.supplement.yaml"
-    if supplement.exists():
-        data = {**data, "format_version": "1.1", "definitive": to_dict(read_supplement(supplement))}
-    return data
+    return json.loads((ROOT / "examples" / f"{name}.json").read_text(encoding="utf-8"))
 
 
 def apply_patch(data: dict, patch: dict[str, Any]) -> dict:

@@ -16,7 +16,8 @@ from cbam_exchange.readers.supplement import read_with_supplement
 from tests.conftest import ROOT
 
 STEEL = ROOT / "examples" / "steelworks-bf-bof.json"
-STEEL_SUPPLEMENT = ROOT / "examples" / "supplements" / "steelworks-bf-bof.supplement.yaml"
+SUPPLEMENTS_DIR = ROOT / "examples" / "supplements"
+STEEL_SUPPLEMENT = SUPPLEMENTS_DIR / "steelworks-bf-bof.supplement.yaml"
 
 
 def cbam(*args: str) -> subprocess.CompletedProcess[str]:
@@ -81,11 +82,14 @@ def test_a_filled_supplement_is_read_with_the_workbook(example_workbooks) -> Non
 
 def test_an_init_file_filled_in_reads_back(tmp_path: Path) -> None:
     out = tmp_path / "s.yaml"
-    cbam("supplement", "init", str(STEEL), "-o", str(out))
-    text = out.read_text().replace("registry_installation_id: null", 'registry_installation_id: "TR-1234"')
+    legacy = ROOT / "tests" / "data" / "legacy-submission-1.0.json"  # the steel example without definitive data
+    assert cbam("supplement", "init", str(legacy), "-o", str(out)).returncode == 0
+    text = out.read_text()
+    assert "registry_installation_id: null" in text and "sefa: null" in text
+    text = text.replace("registry_installation_id: null", 'registry_installation_id: "TR-1234"')
     text = text.replace("sefa: null", "sefa: 1.25", 1)
     out.write_text(text)
-    d = read_with_supplement(STEEL, out).definitive
+    d = read_with_supplement(legacy, out).definitive
     assert d.registry_installation_id == "TR-1234" and d.goods[0].sefa == 1.25 and d.goods[1].sefa is None
 
 
@@ -131,3 +135,12 @@ def test_init_refuses_to_overwrite_its_input(tmp_path: Path) -> None:
     run = cbam("supplement", "init", str(STEEL), "-o", str(STEEL))
     assert run.returncode == 2
     assert read_submission(STEEL).installation.name  # untouched
+
+
+@pytest.mark.parametrize("name", ["steelworks-bf-bof", "cement-clinker-two-cements", "aluminium-primary-smelter"])
+def test_each_example_carries_its_supplement(name: str) -> None:
+    """The example JSON (format 1.1) and its supplement for the workbook route hold the same definitive data."""
+    from cbam_exchange.readers.supplement import read_supplement
+
+    example = read_submission(ROOT / "examples" / f"{name}.json")
+    assert example.definitive == read_supplement(SUPPLEMENTS_DIR / f"{name}.supplement.yaml")
