@@ -63,6 +63,9 @@ EXIT_CODES = [
     (["waivers", "init", "-o", "{T}/w.yaml"], 0), (["waivers", "init", "-o", "{T}/exists.yaml"], 2),
     (["diff", str(STEEL), str(STEEL)], 0), (["diff", str(STEEL), "{U}"], 2),
     (["risk", str(STEEL)], 0), (["risk", "{U}"], 2),
+    (["supplement", "init", str(STEEL), "-o", "{T}/s.yaml"], 0), (["supplement", "init", "{U}", "-o", "{T}/s.yaml"], 2),
+    (["annex-iv", str(STEEL), "-o", "{T}/aiv"], 0), (["annex-iv", "{U}", "-o", "{T}/aiv"], 2),
+    (["pact", str(STEEL), "-o", "{T}/p.json"], 0), (["pact", "{U}", "-o", "{T}/p.json"], 2),
     (["no-such-command"], 2),
 ]
 

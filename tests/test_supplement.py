@@ -3,6 +3,7 @@ together with the workbook, every value checked, and errors name the field (exit
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -63,9 +64,12 @@ def test_init_writes_exactly_the_items_the_workbook_lacks(example_workbooks, tmp
 
 
 def test_cement_asks_for_the_indirect_split_of_non_annex_ii_goods(tmp_path: Path) -> None:
+    data = json.loads((ROOT / "examples" / "cement-clinker-two-cements.json").read_text())
+    del data["definitive"]
+    bare = tmp_path / "cement.json"
+    bare.write_text(json.dumps(data))
     out = tmp_path / "s.yaml"
-    assert cbam("supplement", "init", str(ROOT / "examples" / "cement-clinker-two-cements.json"), "-o",
-                str(out)).returncode == 0
+    assert cbam("supplement", "init", str(bare), "-o", str(out)).returncode == 0
     good = yaml.safe_load(out.read_text())["definitive"]["goods"][0]
     assert {"indirect_actual_share", "indirect_default_share", "pt6_confirmed"} <= set(good)
 

@@ -1,8 +1,8 @@
 """The `cbam` command line. Exit codes: 0 done, nothing wrong; 1 done, findings of severity error;
 2 input unreadable or usage error; 3 internal error (a bug: please report it)."""
 
-from cbam_exchange.cli import (annex_iv, convert, defaults, diff, inspect, recompute, report, risk,  # noqa: F401
-                               rules, supplement, validate, waivers, workspace)
+from cbam_exchange.cli import (annex_iv, convert, defaults, diff, inspect, pact, recompute, report,  # noqa: F401
+                               risk, rules, supplement, validate, waivers, workspace)
 from cbam_exchange.cli.app import main
 from cbam_exchange.cli.common import install_global_options
 
