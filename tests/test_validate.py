@@ -67,15 +67,16 @@ def test_the_unit_swap_reports_the_corrected_see(example_workbooks, tmp_path: Pa
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_clean_realistic_submissions_have_no_errors(example: Path, example_workbooks) -> None:
-    """Clean with their definitive-period supplement (examples/supplements/); the 2026 workbook alone lacks it."""
+    """Clean as JSON (format 1.1, definitive data included) and as a workbook with its supplement
+    (examples/supplements/); the 2026 workbook alone lacks the definitive-period elements (DP errors)."""
     supplement = example.parent / "supplements" / f"{example.stem}.supplement.yaml"
-    for source in (example, example_workbooks[example.stem]):
-        submission = read_with_supplement(source, supplement)
+    workbook = example_workbooks[example.stem]
+    for submission in (read_submission(example), read_with_supplement(workbook, supplement)):
         errors = [f"{f.rule} {f.message}" for f in validate(submission).findings if f.severity is Severity.ERROR]
         assert errors == []
-        alone = validate(read_submission(source)).findings
-        assert {f.rule for f in alone if f.severity is Severity.ERROR} <= {"DP-001", "DP-002", "DP-003"}
-        assert any(f.rule == "DP-001" and f.path == "definitive.registry_installation_id" for f in alone)
+    alone = validate(read_submission(workbook)).findings
+    assert {f.rule for f in alone if f.severity is Severity.ERROR} <= {"DP-001", "DP-002", "DP-003"}
+    assert any(f.rule == "DP-001" and f.path == "definitive.registry_installation_id" for f in alone)
 
 
 def cbam(*args: str) -> subprocess.CompletedProcess[str]:

@@ -30,6 +30,7 @@ class Entry:
     subject: str | None = None
     label: str | None = None  # what the value is, where an item has several
     note: str | None = None
+    ref: dict[str, Any] | None = None  # the good (row, CN code) or precursor (id) the value belongs to
 
 
 @dataclass
@@ -53,7 +54,7 @@ class Item:
         out: dict[str, Any] = {"item": self.number, "title": self.title, "status": self.status}
         if self.note:
             out["note"] = self.note
-        out["values"] = [{k: v for k, v in (("subject", e.subject), ("label", e.label),
+        out["values"] = [{k: v for k, v in (("subject", e.subject), ("ref", e.ref), ("label", e.label),
                                             ("value", e.value if e.value is not None else NOT_PROVIDED),
                                             ("source", e.source), ("note", e.note)) if v is not None}
                          for e in self.entries]
@@ -114,8 +115,8 @@ class Sources:
         elif value is not None and not isinstance(value, (str, int, float, bool)):
             from cbam_exchange.model.codec import to_dict
             value = to_dict(value)
-        origin = f"supplement {self.supplement}" if self.supplement else "submission"
-        return Entry(value, f"{origin}: definitive.{path}", subject, label)
+        origin = f"supplement {self.supplement}:" if self.supplement else "submission"
+        return Entry(value, f"{origin} definitive.{path}", subject, label)
 
     def declared_or_computed(self, declared_path: str, computed: float | None, how: str,
                              subject: str | None = None, label: str | None = None) -> Entry:

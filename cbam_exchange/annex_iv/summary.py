@@ -7,12 +7,27 @@ ask, so the two cannot disagree.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from typing import Any
 
 from cbam_exchange.annex_iv import scope
 from cbam_exchange.annex_iv.elements import precursor_entry
 from cbam_exchange.annex_iv.items import SILENT, Entry, Item, Section, Sources
 from cbam_exchange.model.submission import Product
+
+
+def _keyed(build: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark the entries a per-good builder returns with the good's row and CN code, for machines reading the JSON."""
+
+    @functools.wraps(build)
+    def run(src: Sources, product: Product, *args: Any) -> Any:
+        result = build(src, product, *args)
+        for entry in result if isinstance(result, list) else [result]:
+            entry.ref = {"row": product.row, "cn_code": product.cn_code}
+        return result
+
+    return run
 
 
 def good_label(product: Product) -> str:
@@ -31,6 +46,7 @@ def _good_path(src: Sources, row: int, field: str) -> str | None:
     return None if k is None else f"goods[{k}].{field}"
 
 
+@_keyed
 def good_sup(src: Sources, product: Product, field: str, label: str | None = None) -> Entry:
     path = _good_path(src, product.row, field)
     if path is None:
@@ -38,6 +54,7 @@ def good_sup(src: Sources, product: Product, field: str, label: str | None = Non
     return src.sup(path, good_label(product), label)
 
 
+@_keyed
 def see(src: Sources, product: Product, kind: str) -> Entry:
     k = _declared_index(src, product.row)
     computed = next((getattr(p, f"see_{kind}") for p in src.result.products if p.row == product.row), None)
@@ -47,6 +64,7 @@ def see(src: Sources, product: Product, kind: str) -> Entry:
     return entry
 
 
+@_keyed
 def default_share(src: Sources, product: Product) -> Entry:
     entry = good_sup(src, product, "default_share", "share based on default values, %")
     if entry.value is not None:
@@ -66,6 +84,7 @@ def default_share(src: Sources, product: Product) -> Entry:
     return entry
 
 
+@_keyed
 def indirect_shares(src: Sources, product: Product) -> list[Entry]:
     actual = good_sup(src, product, "indirect_actual_share", "share of indirect emissions from actual values, %")
     default = good_sup(src, product, "indirect_default_share", "share of indirect emissions from default values, %")
@@ -78,6 +97,7 @@ def indirect_shares(src: Sources, product: Product) -> list[Entry]:
     return [actual, default]
 
 
+@_keyed
 def point6(src: Sources, product: Product) -> list[Entry]:
     """The pt 6 confirmation, asked where any indirect emissions rest on actual values (not where the share is 0)."""
     actual = good_sup(src, product, "indirect_actual_share")
@@ -86,6 +106,7 @@ def point6(src: Sources, product: Product) -> list[Entry]:
     return [good_sup(src, product, "pt6_confirmed", "point 6 confirmed")]
 
 
+@_keyed
 def sefa(src: Sources, product: Product) -> Entry:
     entry = good_sup(src, product, "sefa", "SEFA, tCO2e per unit")
     computed = src.sefa.get(product.row)
@@ -117,7 +138,9 @@ def _precursors(src: Sources, values: str) -> list[tuple[int, object, object]]:
 def _pp_sup(src: Sources, pp_id: str, field: str, subject: str, label: str) -> Entry:
     d = src.submission.definitive
     k = next((k for k, p in enumerate(d.precursors) if p.precursor_id == pp_id), None) if d else None
-    return src.sup(f"precursors[{k}].{field}", subject, label) if k is not None else Entry(None, None, subject, label)
+    entry = src.sup(f"precursors[{k}].{field}", subject, label) if k is not None else Entry(None, None, subject, label)
+    entry.ref = {"precursor": pp_id}
+    return entry
 
 
 def precursor_entries(src: Sources, values: str, with_period: bool) -> list[Entry]:
