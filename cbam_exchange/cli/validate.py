@@ -10,6 +10,7 @@ import click
 from cbam_exchange.cli.app import main
 from cbam_exchange.cli.common import FILE, codes, guarded
 from cbam_exchange.errors import EXIT_FINDINGS, EXIT_UNREADABLE
+from cbam_exchange.i18n import LANGUAGES
 
 
 @main.command("validate")
@@ -23,9 +24,12 @@ from cbam_exchange.errors import EXIT_FINDINGS, EXIT_UNREADABLE
 @click.option("--waivers", type=click.Path(path_type=Path, dir_okay=False),
               help="YAML or JSON file of justified fingerprints (who, why, until).")
 @click.option("--jobs", type=int, default=0, help="Worker processes for several files (default: one per core).")
+@click.option("--lang", type=click.Choice(sorted(LANGUAGES)), default="en", show_default=True,
+              help="Language of the messages and remedies (codes, cells and references stay as they are).")
 @guarded
 def validate_command(files: tuple[Path, ...], fmt: str, annotate: Path | None, year: int | None,
-                     select: tuple[str, ...], ignore: tuple[str, ...], waivers: Path | None, jobs: int) -> None:
+                     select: tuple[str, ...], ignore: tuple[str, ...], waivers: Path | None, jobs: int,
+                     lang: str) -> None:
     """Check submissions: schema, rule catalogue, recomputation, plausibility; findings located at sheet and cell.
 
     Exit code 1 where an error finding remains (not waived), 2 where a file cannot be read.
@@ -54,7 +58,7 @@ def validate_command(files: tuple[Path, ...], fmt: str, annotate: Path | None, y
     if len(files) == 1 or jobs == 1:
         documents = []
         for f in files:
-            doc, report = validate_file(f, year, sel, ign, waiver_list)
+            doc, report = validate_file(f, year, sel, ign, waiver_list, lang)
             documents.append(doc)
             if annotate is not None:  # keep only what the annotation needs: reports are large
                 reports[f] = report
@@ -64,7 +68,7 @@ def validate_command(files: tuple[Path, ...], fmt: str, annotate: Path | None, y
 
         workers = jobs or os.cpu_count() or 1
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            documents = list(pool.map(validate_for_batch, [(f, year, sel, ign, waiver_list) for f in files],
+            documents = list(pool.map(validate_for_batch, [(f, year, sel, ign, waiver_list, lang) for f in files],
                                       chunksize=max(1, len(files) // (workers * 4))))
     if annotate is not None:
         report = reports[files[0]]
