@@ -17,7 +17,7 @@ DOMAIN = "cbam"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DEFAULT = "en"
 # English is the source language; the others are the languages of major exporting countries.
-LANGUAGES = {"en": "English"}
+LANGUAGES = {"en": "English", "zh": "简体中文", "tr": "Türkçe", "vi": "Tiếng Việt"}
 
 
 def po_path(lang: str) -> Path:
