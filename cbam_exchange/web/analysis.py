@@ -33,27 +33,33 @@ def warm_up() -> None:
     """Import what validation needs once per worker, so that the first upload does not pay for it."""
     from cbam_exchange.checks.catalogue import all_rules
     from cbam_exchange.checks.validate_file import validate_file  # noqa: F401
-    from cbam_exchange.report.context import draft_context  # noqa: F401
+    from cbam_exchange.report.chart import bar_chart  # noqa: F401
 
     all_rules()
 
 
 def _products(report: Any) -> tuple[list[dict[str, Any]], str]:
-    """Declared beside recomputed SEE per product, and the chart the report draft shows."""
-    from cbam_exchange.report.context import draft_context
+    """Declared beside recomputed SEE per product, and the report's chart of them with the default value and the
+    lowest CBAM benchmark (direct SEE: the basis every good is priced on)."""
+    from cbam_exchange.reference.tables import benchmarks, default_value
+    from cbam_exchange.report.chart import Bar, bar_chart
 
-    context = draft_context(report, {}, {}, "")
-    rows = []
-    for good in context["goods"]:
-        product, result, declared = good["product"], good["result"], good["declared"]
+    s = report.submission
+    declared = {p.row: p for p in s.declared.products} if s.declared and s.declared.available else {}
+    rows, bars = [], []
+    for product, result in zip(s.products, report.result.products):
+        d = declared.get(product.row)
+        dv = default_value(product.cn_code, s.installation.country_code, report.year) if product.cn_code else None
+        lowest = min((b.value for b in benchmarks(product.cn_code)), default=None)
         rows.append({
             "row": product.row, "cn_code": product.cn_code, "name": product.name, "process": product.process,
-            "declared": None if declared is None else
-            {"direct": declared.see_direct, "indirect": declared.see_indirect, "total": declared.see_total},
+            "declared": None if d is None else {"direct": d.see_direct, "indirect": d.see_indirect, "total": d.see_total},
             "recomputed": {"direct": result.see_direct, "indirect": result.see_indirect, "total": result.see_total},
-            "default": None if good["default"] is None else good["default"].total,
         })
-    return rows, context["chart"]
+        bars.append(Bar(f"{product.row}: {product.cn_code or '—'}",
+                        {"see": result.see_direct, "declared": d.see_direct if d else None,
+                         "default": dv.direct if dv else None, "benchmark": lowest}))
+    return rows, bar_chart(bars, unit="tCO2e/t (SEE direct)")
 
 
 def analyse(data: bytes, name: str) -> dict[str, Any]:
