@@ -70,7 +70,7 @@ def test_validate_in_another_language_keeps_codes_cells_and_references(lang, tmp
     def run(*options: str) -> dict:
         out = subprocess.run([sys.executable, "-m", "cbam_exchange", "validate", "--format", "json", str(path),
                               *options], capture_output=True, text=True, timeout=120)
-        return json.loads(out.stdout)
+        return json.loads(out.stdout)["files"][0]
 
     english, translated = run(), run("--lang", lang)
     assert len(english["findings"]) == len(translated["findings"])

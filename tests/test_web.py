@@ -43,7 +43,7 @@ def test_the_api_answers_exactly_what_the_cli_prints(client, tmp_path: Path) -> 
         answer = client.post("/api/validate", files={"file": (example.name, example.read_bytes())})
         assert answer.status_code == 200
         assert answer.json() == expected
-        assert expected["file"] == example.name and expected["findings"] is not None
+        assert expected["files"][0]["file"] == example.name and expected["files"][0]["findings"] is not None
 
 
 def test_the_api_on_a_workbook_with_errors_matches_the_cli(client, example_workbooks, tmp_path: Path) -> None:
@@ -53,7 +53,7 @@ def test_the_api_on_a_workbook_with_errors_matches_the_cli(client, example_workb
     assert code == 1
     answer = client.post("/api/validate", files={"file": (bad.name, bad.read_bytes())})
     assert answer.status_code == 200 and answer.json() == expected
-    assert any(f["rule"] == "ID-006" and f["location"]["cell"] == "F10" for f in answer.json()["findings"])
+    assert any(f["rule"] == "ID-006" and f["location"]["cell"] == "F10" for f in answer.json()["files"][0]["findings"])
 
 
 @pytest.mark.parametrize("content", [b"this is not a workbook", b"PK\x03\x04 truncated zip"],
@@ -62,13 +62,14 @@ def test_an_unreadable_file_is_a_4xx_with_the_cli_message(client, tmp_path: Path
     path = tmp_path / "supplier.xlsx"
     path.write_bytes(content)
     code, expected = cli_json(path)
-    assert code == 2 and expected["unreadable"].startswith("supplier.xlsx")
+    message = expected["files"][0]["unreadable"]
+    assert code == 2 and message.startswith("supplier.xlsx")
     answer = client.post("/api/validate", files={"file": (path.name, content)})
     assert answer.status_code == 422
     assert answer.json() == expected
     page = client.post("/upload", files={"file": (path.name, content)})
     assert page.status_code == 422
-    assert expected["unreadable"].replace("'", "&#39;") in page.text
+    assert message.replace("'", "&#39;") in page.text
 
 
 def test_supplier_text_is_shown_as_text(client) -> None:
@@ -177,10 +178,20 @@ def test_twenty_concurrent_uploads_do_not_mix() -> None:
     import hashlib
     for (name, data), answer in zip(files, answers):
         assert answer.status_code == 200, answer.text
-        doc = answer.json()
+        doc = answer.json()["files"][0]
         assert doc["file"] == name and doc["sha256"] == hashlib.sha256(data).hexdigest()
         k = int(name.split("-")[1].split(".")[0])
         wrong_latitude = [f for f in doc["findings"] if f["rule"] == "ID-004"]
         assert bool(wrong_latitude) == bool(k % 2), name
         if wrong_latitude:
             assert wrong_latitude[0]["value"].startswith(f"{100 + k}")
+
+
+def test_a_workspace_keeps_each_upload_and_its_findings(tmp_path: Path) -> None:
+    workspace = tmp_path / "kept"
+    with TestClient(create_app(Settings(workers=1, workspace=workspace))) as c:
+        answer = c.post("/api/validate", files={"file": ("steel.json", STEEL.read_bytes())})
+    doc = answer.json()["files"][0]
+    folder = workspace / doc["sha256"]
+    assert (folder / "steel.json").read_bytes() == STEEL.read_bytes()
+    assert json.loads((folder / "steel.json.findings.json").read_text(encoding="utf-8")) == doc

@@ -28,13 +28,17 @@ def validate_file(path: Path, year: int | None, select: Sequence[str], ignore: S
         submission = read_submission(path)
     except UnreadableInput as exc:
         return unreadable_document(str(path), exc.describe()), None
+    from cbam_exchange.model.identity import installation_id
+
     report = validate(submission, year=year, select=select, ignore=ignore)
-    report.findings, report.waived = apply_waivers(report.findings, list(waivers))
+    sha256 = sha256_of(path)
+    installation = installation_id(submission)
+    report.findings, report.waived = apply_waivers(report.findings, list(waivers), installation, sha256)
     if lang != "en":
         from cbam_exchange.i18n.findings import localise
         report.findings, report.waived = localise(report.findings, lang), localise(report.waived, lang)
-    doc = document(str(path), sha256_of(path), submission.source.template_version, report.year, rules_version(),
-                   report.findings, report.waived, report.summary())
+    doc = document(str(path), sha256, submission.source.template_version, report.year, rules_version(),
+                   report.findings, report.waived, report.summary(), installation=installation)
     return doc, report
 
 

@@ -28,7 +28,7 @@ from cbam_exchange.i18n import gettext_for
 from cbam_exchange.resources import data_dir
 from cbam_exchange.web import analysis
 from cbam_exchange.web.pages import error_page, page, secure, user_language
-from cbam_exchange.web.results import findings_document, result_context, rules_context
+from cbam_exchange.web.results import findings_document, result_context, rules_context, validation_json
 from cbam_exchange.web.store import Entry, ResultStore
 from cbam_exchange.web.workers import TaskFailed, Workers
 
@@ -178,7 +178,7 @@ class Uploads:
         if result is None:
             return _json({"error": problem}, 422)
         if key is None:
-            return _json(result["document"], 422)
+            return _json(validation_json(result["document"]), 422)
         lang = request.query_params.get("lang") or "en"
         return _json(findings_document(self.store.get(key), lang), 200)  # type: ignore[arg-type]
 

@@ -20,11 +20,19 @@ def _cell_order(cell: str | None) -> tuple[int, str]:
     return (int(digits) if digits else 0, letters.rjust(3))
 
 
+def validation_json(document: dict[str, Any]) -> dict[str, Any]:
+    """What `cbam validate --format json FILE` prints for the file whose findings document this is."""
+    from cbam_exchange.checks.findings_document import validation_document
+    from cbam_exchange.checks.validate_file import rules_version
+
+    return validation_document([document], rules_version())
+
+
 def findings_document(entry: Entry, lang: str) -> dict[str, Any]:
-    """The `cbam validate --format json` document of the entry, its messages and remedies in `lang`."""
+    """The `cbam validate --format json` answer for the entry, its messages and remedies in `lang`."""
     doc = dict(entry.analysis["document"])
     doc["findings"] = [f.as_dict() for f in localise(entry.analysis["findings"], lang)]
-    return doc
+    return validation_json(doc)
 
 
 def result_context(entry: Entry, lang: str, severities: list[str]) -> dict[str, Any]:
