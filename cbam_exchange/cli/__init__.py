@@ -2,7 +2,7 @@
 2 input unreadable or usage error; 3 internal error (a bug: please report it)."""
 
 from cbam_exchange.cli import (annex_iv, convert, defaults, diff, inspect, pact, recompute, report,  # noqa: F401
-                               risk, rules, supplement, validate, waivers, workspace)
+                               risk, rules, serve, supplement, validate, waivers, workspace)
 from cbam_exchange.cli.app import main
 from cbam_exchange.cli.common import install_global_options
 
