@@ -44,7 +44,8 @@ def _production(src: Sources) -> list[Entry]:
     out = []
     for k, p in enumerate(src.submission.processes):
         amounts = [r.amount for r in p.production if r.amount is not None]
-        out.append(Entry(sum(amounts) if amounts else None, f"computed: sum of {src.where(f'processes[{k}].production')}"
+        where = src.where(f"processes[{k}].production")
+        out.append(Entry(sum(amounts) if amounts else None, f"computed: sum of {where}"
                          if amounts else None, f"{p.id} {p.name or ''}".strip(), "t or MWh"))
     return out
 
@@ -61,7 +62,8 @@ def _consumed(src: Sources, table: str) -> list[Entry]:
 def _non_annex_ii_electricity(src: Sources) -> Entry:
     s = src.submission
     counted = [p for p in s.processes if p.category and any(
-        scope.counts_indirect(s, x) for x in s.products if x.process and p.name and x.process.strip() == p.name.strip())]
+        scope.counts_indirect(s, x) for x in s.products
+        if x.process and p.name and x.process.strip() == p.name.strip())]
     values = [p.electricity_consumed for p in counted]
     if not counted or any(v is None for v in values):
         return Entry(None, None, label="MWh")

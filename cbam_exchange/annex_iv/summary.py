@@ -183,6 +183,17 @@ def origin(src: Sources) -> list[Entry]:
     return out
 
 
+def process_flags(src: Sources, fields: tuple[str, ...]) -> list[Entry]:
+    """Whether each flow exists per process (§1.2 asks whether, not how much; the amounts stay in §1.1 item 17)."""
+    out = []
+    for k, p in enumerate(src.submission.processes):
+        for f in fields:
+            amount = getattr(p, f)
+            out.append(Entry(None if amount is None else amount > 0, f"{src.where(f'processes[{k}].{f}')} (> 0?)",
+                             f"{p.id} {p.name or ''}".strip(), f.replace("_", " ")))
+    return out
+
+
 def process_flows(src: Sources, fields: tuple[str, ...]) -> list[Entry]:
     return [src.tpl(f"processes[{k}].{f}", f"{p.id} {p.name or ''}".strip(), f.replace("_", " "))
             for k, p in enumerate(src.submission.processes) for f in fields]
@@ -209,10 +220,12 @@ def summary_section(src: Sources) -> Section:
               ("street", "post_code", "po_box", "city", "country_code")
               if f != "po_box" or s.installation.po_box is not None]),
         item("(2)(e)", "Coordinates of the main emission source",
-             [src.tpl("installation.latitude", label="latitude"), src.tpl("installation.longitude", label="longitude")]),
+             [src.tpl("installation.latitude", label="latitude"),
+              src.tpl("installation.longitude", label="longitude")]),
         item("(3)", "CBAM production processes and routes, with the goods of each process", processes_and_goods(src)),
         item("(4)(a)", "Specific direct embedded emissions per good", [see(src, p, "direct") for p in products]),
-        item("(4)(b)", "Share of embedded emissions based on default values", [default_share(src, p) for p in products]),
+        item("(4)(b)", "Share of embedded emissions based on default values",
+             [default_share(src, p) for p in products]),
         item("(4)(c)", "Goods outside Annex II of Reg. 2023/956: shares of indirect emissions from actual and from "
              "default values, confirmation of Annex IV point 6, specific indirect embedded emissions",
              _per_good(src, lambda p: [*indirect_shares(src, p), *point6(src, p), see(src, p, "indirect")],
@@ -241,11 +254,11 @@ def summary_section(src: Sources) -> Section:
                                        "installation GHG balance", label="tCO2e")], bool(non_annex_ii),
              None if non_annex_ii else "no good outside Annex II"),
         item("(7)", "Measurable heat across the installation boundary, and from or to which installations",
-             [*process_flows(src, ("heat_imported", "heat_exported")), src.sup("heat_counterparts")]),
+             [*process_flags(src, ("heat_imported", "heat_exported")), src.sup("heat_counterparts")]),
         item("(8)", "Zero-rated fuels used, and how zero rating is shown",
              [src.sup("zero_rated_fuels.used", label="used"), src.sup("zero_rated_fuels.evidence", label="evidence")]),
         item("(9)", "Waste gases produced and consumed, imported or exported",
-             [*process_flows(src, ("waste_gas_imported", "waste_gas_exported")), src.sup("waste_gas_counterparts")]),
+             [*process_flags(src, ("waste_gas_imported", "waste_gas_exported")), src.sup("waste_gas_counterparts")]),
         item("(10)", "CO2 capture used, and the receiving installation or transport network",
              [src.sup("co2.capture_used", label="capture used"), src.sup("co2.transfers", label="recipients")]),
         item("(11)", "Electricity generated on site: (a) co-generation, (b) separate generation, (c) fossil or "
@@ -253,7 +266,7 @@ def summary_section(src: Sources) -> Section:
              [src.sup("on_site_electricity.cogeneration", label="(a) co-generation"),
               src.sup("on_site_electricity.separate_generation", label="(b) separate generation"),
               src.sup("on_site_electricity.renewable", label="(c) renewable"),
-              *process_flows(src, ("electricity_exported",))]),
+              *process_flags(src, ("electricity_exported",))]),
         item("(12)", "Precursors on default values: CN code, name, country of origin, default value",
              precursor_entries(src, "default", False), bool(_precursors(src, "default")),
              None if _precursors(src, "default") else "no purchased precursor on default values"),

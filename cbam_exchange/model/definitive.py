@@ -4,9 +4,9 @@ It reaches the model from a supplement file or from a 1.1 JSON submission, under
 numbers in the descriptions are those of Annex IV (§1.1 `1.`-`35.`, §1.1.1 `(1)`-`(3)`, §1.2 `(1)`-`(16)`). As
 everywhere in the model, None means "not provided": a `false` flag or a 0 share is a statement, None is silence.
 
-Patterns and bounds below are checked by `codec.constraint_errors()` on every value, whichever file it came from. The CBAM Registry
-installation identifier has no published format (UNCONFIRMED): the pattern only keeps out text that cannot be an
-identifier (spaces, punctuation other than - / . _, more than 40 characters).
+Patterns and bounds below are checked by `codec.constraint_errors()` on every value, whichever file it came from.
+The CBAM Registry installation identifier has no published format (UNCONFIRMED): the pattern only keeps out text
+that cannot be an identifier (spaces, punctuation other than - / . _, more than 40 characters).
 """
 
 from __future__ import annotations

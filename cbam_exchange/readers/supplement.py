@@ -123,7 +123,8 @@ def apply_supplement(submission: Submission, definitive: DefinitivePeriod, file:
             field = "product_row" if kind == "goods" else "precursor_id"
             where = f"definitive.{kind}[{k}].{field}"
             if key not in known:
-                raise UnreadableInput(file, f"the workbook has no {'product row' if kind == 'goods' else 'purchased precursor'} {key}",
+                what = "product row" if kind == "goods" else "purchased precursor"
+                raise UnreadableInput(file, f"the workbook has no {what} {key}",
                                       location=where, found=repr(key),
                                       expected=", ".join(map(str, sorted(known, key=str))) or "none in the workbook")
             if key in seen:
