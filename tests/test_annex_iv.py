@@ -165,6 +165,8 @@ def test_the_summary_discloses_nothing_outside_section_1_2(tmp_path: Path) -> No
         assert CANARIES[name] in full_text, name
     for name, canary in CANARIES.items():  # ... never in the summary
         assert canary not in summary_text, name
+    # §1.2 (9) asks whether waste gas is exported, not how much: P2's 18500 TJ stays in §1.1 item 17
+    assert "18500" in full_text and "18500" not in summary_text
     assert "Anatolia Integrated Steel A.S." in summary_text  # the summary is not simply empty
     embedded = PdfReader(out / "summary-report.pdf").attachments
     assert list(embedded) == ["annex-iv-summary-report.json"]
