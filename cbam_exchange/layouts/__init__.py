@@ -132,6 +132,7 @@ class Layout:
     version_cells: CellRange
     calculated_probe: CellRef
     required_sheets: tuple[str, ...]
+    other_sheets: tuple[str, ...]
     result_sheets: tuple[str, ...]
     list_ranges: tuple[CellRange, ...]
     computed_rows: dict[CellRef, tuple[str, int | None]]
@@ -199,7 +200,8 @@ def _from_raw(raw: dict, parent: Layout | None, source: str) -> Layout:
             version=tpl["version"], released=tpl["released"],
             version_cells=CellRange.parse(tpl["version_cells"]),
             calculated_probe=CellRef.parse(tpl["calculated_probe"]),
-            required_sheets=tuple(tpl["required_sheets"]), result_sheets=tuple(tpl["result_sheets"]),
+            required_sheets=tuple(tpl["required_sheets"]), other_sheets=tuple(tpl.get("other_sheets", ())),
+            result_sheets=tuple(tpl["result_sheets"]),
             list_ranges=tuple(CellRange.parse(r) for r in tpl["list_ranges"]), anchors=anchors,
             lookups={k: {kk: CellRange.parse(vv) for kk, vv in v.items()} for k, v in raw.get("lookup", {}).items()},
             fields=fields, derived={k: tuple(v) for k, v in raw.get("derived", {}).items()}, tables=tables,

@@ -201,12 +201,24 @@ def _read_table(reading: _Reading, table: TableSpec, data: dict, routes: dict[st
         _set(data, table.path, items)
 
 
+def _missing_sheets(cells: WorkbookCells, name: str, missing: list[str], what: str) -> None:
+    known = {s for layout in known_layouts().values() for s in layout.required_sheets + layout.other_sheets}
+    others = [s for s in cells.sheet_names if s not in known]
+    hint = (f"; the workbook has another sheet {', '.join(repr(s) for s in others[:4])}: was it renamed?"
+            if others else "")
+    raise UnreadableInput(name, f"required sheet(s) missing from {what}",
+                          found=", ".join(missing) + " absent" + hint,
+                          expected="every sheet of the official template under its own name")
+
+
 def check_structure(cells: WorkbookCells, name: str) -> Layout:
     """The layout of this workbook, or UnreadableInput naming what differs from every known layout."""
     layouts = known_layouts()
     any_layout = next(iter(layouts.values()))
     if not cells.has_sheet(_VERSION_SHEET):
         missing = [s for s in any_layout.required_sheets if not cells.has_sheet(s)]
+        if len(missing) * 2 < len(any_layout.required_sheets):  # most sheets there: one renamed or deleted
+            _missing_sheets(cells, name, [_VERSION_SHEET] + missing, "a template")
         raise UnreadableInput(
             name, "not a CBAM communication template: sheets are missing",
             found=f"sheets {', '.join(cells.sheet_names[:8])}{'…' if len(cells.sheet_names) > 8 else ''}",
@@ -220,8 +232,7 @@ def check_structure(cells: WorkbookCells, name: str) -> Layout:
     layout = layouts[version]
     missing = [s for s in layout.required_sheets if not cells.has_sheet(s)]
     if missing:
-        raise UnreadableInput(name, f"required sheet(s) missing from a version {version} template",
-                              found=", ".join(missing) + " absent", expected="every sheet of the official template")
+        _missing_sheets(cells, name, missing, f"a version {version} template")
     for anchor in layout.anchors:
         text = cells.raw(anchor.ref)
         if text is None and cells.has_formula(anchor.ref):

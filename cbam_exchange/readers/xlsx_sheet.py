@@ -30,6 +30,8 @@ _ATTR = re.compile(rb'([\w:.-]+)\s*=\s*(?:"([^"<]*)"|\'([^\'<]*)\')')
 _ROW_TAG = re.compile(rb'<row[\s/>]')
 _ROW_R_FIRST = re.compile(rb'<row\s+r="([0-9]+)"')
 _SHEET_DATA = re.compile(rb'<sheetData[\s/>]')
+_SHARED_MASTERS = etree.XPath("*/*[@t='shared'][@ref]")  # the <f> of a row's cells that start a shared formula
+_SHEET_DATA_END = re.compile(rb'</sheetData\s*>')
 _CELL_REF = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]+)")
 
 
@@ -155,8 +157,7 @@ class SheetRows:
         return cell
 
     def _keep_masters(self, row: etree._Element, number: int) -> None:
-        masters = [f for f in row.iter(*_F) if f.get("t") == "shared" and f.get("ref") and f.text
-                   and f.get("si") is not None]
+        masters = [f for f in _SHARED_MASTERS(row) if f.tag in _F and f.text and f.get("si") is not None]
         if not masters:
             return
         refs = {c: ref for ref, c in index_row(row, number, self.file, self.part).items()}
@@ -175,8 +176,8 @@ class SheetRows:
                                       location=self.part, expected=f"at most {LIMITS.cells:,} (limit per sheet)")
             self._keep_masters(row, number)
             if wanted is None or number in wanted:
-                for ref, c in index_row(row, number, self.file, self.part).items():
-                    self._cells[ref] = decode_cell(c, self.file, self.part)
+                row.getparent().remove(row)  # kept (decoded when asked for); the others are cleared
+                self._elements[number] = row
 
     def _fast(self, data: bytes, wanted: Collection[int]) -> bool:
         """Parse only the wanted rows; False where the part cannot prove the slices exact, and the full parse must
@@ -198,9 +199,10 @@ class SheetRows:
         body = _SHEET_DATA.search(data, root.end())
         if body is None:
             return False
-        end = data.find(b"</sheetData>", body.end())
-        if end < 0:
-            end = body.end()  # <sheetData/>: no rows
+        closing = _SHEET_DATA_END.search(data, body.end())
+        if closing is None and not body.group(0).endswith(b"/"):
+            return False  # no end tag: malformed, the full parse says so
+        end = closing.start() if closing else body.end()  # <sheetData/>: no rows
         if data.find(b"xmlns", root.end(), end) >= 0:  # a namespace declared between the root and the rows' end
             return False
         starts = [m.start() for m in _ROW_TAG.finditer(data, body.end(), end)]

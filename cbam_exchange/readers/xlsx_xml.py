@@ -48,12 +48,45 @@ def is_main(element: etree._Element, name: str) -> bool:
     return element.tag in tags(name)
 
 
+def _doctype_error(file: str, part: str, found: str) -> UnreadableInput:
+    return UnreadableInput(file, "the part carries a DOCTYPE, which an .xlsx package may not contain "
+                           "(ECMA-376 Part 2); it was refused unread", location=part, found=found[:80],
+                           expected="XML without a DOCTYPE")
+
+
+def _prolog_declaration(data: bytes) -> str | None:
+    """The `<!…` declaration before the root element, if any: decided before the parser sees the part, so that no
+    DTD is ever processed (libxml2 would otherwise still read entity declarations)."""
+    head = data[: 1 << 20]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", errors="ignore")
+    elif head[:2] in (b"<\0", b"\0<"):
+        text = head.decode("utf-16-le" if head[0] == 0x3C else "utf-16-be", errors="ignore")
+    else:
+        text = head.decode("latin-1")  # UTF-8 and every ASCII-compatible encoding: markup is ASCII
+    pos = 0
+    while (pos := text.find("<", pos)) >= 0:
+        if text.startswith("<?", pos) or text.startswith("<!--", pos):
+            end = text.find("?>" if text[pos + 1] == "?" else "-->", pos)
+            if end < 0:
+                return None
+            pos = end + 2
+            continue
+        return text[pos:pos + 80].split(">")[0] + ">" if text.startswith("<!", pos) else None
+    return None
+
+
 def _refuse_doctype(tree: etree._ElementTree, file: str, part: str) -> None:
+    """The parser's own view, in case an encoding hid the declaration from the scan of the prolog."""
     info = tree.docinfo
     if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
-        raise UnreadableInput(file, "the part carries a DOCTYPE, which an .xlsx package may not contain "
-                              "(ECMA-376 Part 2); it was refused unread", location=part,
-                              found=(info.doctype or "<!DOCTYPE …>")[:80], expected="XML without a DOCTYPE")
+        raise _doctype_error(file, part, info.doctype or "<!DOCTYPE …>")
+
+
+def _refuse_doctype_before_parsing(data: bytes, file: str, part: str) -> None:
+    found = _prolog_declaration(data)
+    if found is not None:
+        raise _doctype_error(file, part, found)
 
 
 def _syntax_error(file: str, part: str, exc: Exception) -> UnreadableInput:
@@ -64,6 +97,7 @@ def _syntax_error(file: str, part: str, exc: Exception) -> UnreadableInput:
 
 def parse(data: bytes, file: str, part: str) -> etree._Element:
     """The root element of a whole part (small parts: workbook, relationships, shared strings, row slices)."""
+    _refuse_doctype_before_parsing(data, file, part)
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
@@ -73,31 +107,33 @@ def parse(data: bytes, file: str, part: str) -> etree._Element:
 
 
 def iter_children(data: bytes, file: str, part: str, parent: str, child: str) -> Iterator[etree._Element]:
-    """Stream the `child` elements of SpreadsheetML `parent` elements, clearing each after use (bounded memory).
+    """Stream the `child` elements of SpreadsheetML `parent` elements, each cleared once the caller moves on
+    (bounded memory) unless the caller detached it to keep it. libxml2 filters the elements, so Python sees only
+    the children asked for.
 
-    The DOCTYPE check runs at the root's start event, before any content is read.
+    A DOCTYPE is refused at the first child, before any content reaches the caller (nothing is resolved or loaded
+    meanwhile: entities are off), and at the end for a part without such children.
     """
-    events = etree.iterparse(io.BytesIO(data), events=("start", "end"), resolve_entities=False, no_network=True,
-                             load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True)
-    parents, children = tags(parent), tags(child)
-    depth_in_parent = 0
-    first = True
+    _refuse_doctype_before_parsing(data, file, part)
+    parents = tags(parent)
+    events = etree.iterparse(io.BytesIO(data), events=("end",), tag=sorted(tags(child)), resolve_entities=False,
+                             no_network=True, load_dtd=False, huge_tree=False, remove_comments=True,
+                             remove_pis=True)
+    checked = False
     try:
-        for event, element in events:
-            if first:
+        for _, element in events:
+            if not checked:
                 _refuse_doctype(element.getroottree(), file, part)
-                first = False
-            if event == "start":
-                if element.tag in parents:
-                    depth_in_parent += 1
+                checked = True
+            holder = element.getparent()
+            if holder is None or holder.tag not in parents:
                 continue
-            if element.tag in parents:
-                depth_in_parent -= 1
-                element.clear()
-            elif depth_in_parent and element.tag in children and element.getparent().tag in parents:
-                yield element
+            yield element
+            if element.getparent() is holder:  # a caller that keeps an element detaches it first
                 element.clear(keep_tail=False)
                 while element.getprevious() is not None:
-                    del element.getparent()[0]
+                    del holder[0]
+        if not checked and events.root is not None:
+            _refuse_doctype(events.root.getroottree(), file, part)
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(file, part, exc) from None
