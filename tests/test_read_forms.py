@@ -12,7 +12,7 @@ import python_calamine
 
 from cbam_exchange.layouts import CellRef
 from cbam_exchange.readers import read_submission
-from cbam_exchange.readers.ec_template import _rows_needed, open_template_cells
+from cbam_exchange.readers.ec_template import cells_needed, open_template_cells
 from cbam_exchange.writers.json_exchange import submission_to_dict
 from tests.conftest import SHARED
 from tests.xlsx_edit import edit_workbook
@@ -30,7 +30,7 @@ def _canonical(path: Path) -> str:
 def _parts_read(path: Path) -> set[str]:
     cells = open_template_cells(path)
     try:
-        sheets = {cells.sheet_parts[s] for s in _rows_needed() if s in cells.sheet_parts}
+        sheets = {cells.sheet_parts[s] for s in cells_needed() if s in cells.sheet_parts}
     finally:
         cells.close()
     return sheets | {"_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml"}
@@ -67,7 +67,7 @@ def test_values_agree_with_an_independent_reader(originals: dict[str, Path]) -> 
         cells = open_template_cells(original)
         compared = 0
         try:
-            for sheet, rows in _rows_needed().items():
+            for sheet, rows in cells_needed().items():
                 if sheet not in cells.sheet_parts:
                     continue
                 grid = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)

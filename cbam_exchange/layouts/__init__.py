@@ -151,17 +151,18 @@ class Layout:
     def _computed_index(self) -> dict[CellRef, tuple[str, int | None]]:
         return {ref: (path, None) for ref, path in self.computed.items()} | self.computed_rows
 
-    def sheet_rows(self) -> dict[str, set[int]]:
-        """Each sheet the layout touches, with the rows it reads (the reader parses only those)."""
+    def sheet_cells(self) -> dict[str, dict[int, set[int]]]:
+        """Each sheet the layout touches, with the rows and, per row, the columns it reads (the reader parses
+        only those)."""
         refs = [f.ref for f in self.fields] + [a.ref for a in self.anchors] + [self.calculated_probe]
         refs += self.version_cells.cells()
         refs += [c for lk in self.lookups.values() for r in lk.values() for c in r.cells()]
         refs += [c for r in self.list_ranges for c in r.cells()]
         refs += [c for t in self.tables for f in t.fields for n in range(1, t.count + 1) for c in f.cells_for(n)]
-        rows: dict[str, set[int]] = {}
+        cells: dict[str, dict[int, set[int]]] = {}
         for r in refs:
-            rows.setdefault(r.sheet, set()).add(r.row)
-        return rows
+            cells.setdefault(r.sheet, {}).setdefault(r.row, set()).add(r.col)
+        return cells
 
 
 def _field(path: str, spec: dict) -> FieldSpec:

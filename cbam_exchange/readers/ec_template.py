@@ -245,17 +245,19 @@ def check_structure(cells: WorkbookCells, name: str) -> Layout:
 
 
 def open_template_cells(path: Path) -> WorkbookCells:
-    """Open `path` reading every sheet any known layout needs, only the rows it needs."""
-    return WorkbookCells(path, _rows_needed())
+    """Open `path` reading every sheet any known layout needs, only the cells it needs."""
+    return WorkbookCells(path, cells_needed())
 
 
 @cache
-def _rows_needed() -> dict[str, frozenset[int]]:
-    rows: dict[str, set[int]] = {}
+def cells_needed() -> dict[str, dict[int, frozenset[int]]]:
+    """Sheet -> row -> columns that any known layout reads."""
+    cells: dict[str, dict[int, set[int]]] = {}
     for layout in known_layouts().values():
-        for sheet, wanted in layout.sheet_rows().items():
-            rows.setdefault(sheet, set()).update(wanted)
-    return {sheet: frozenset(wanted) for sheet, wanted in rows.items()}
+        for sheet, rows in layout.sheet_cells().items():
+            for row, cols in rows.items():
+                cells.setdefault(sheet, {}).setdefault(row, set()).update(cols)
+    return {sheet: {row: frozenset(cols) for row, cols in rows.items()} for sheet, rows in cells.items()}
 
 
 def read_ec_template(path: Path) -> Submission:

@@ -12,7 +12,8 @@ elements. Anything else (prefixes, UTF-16, CDATA, rows without `r`, …) takes t
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from functools import cache
 from dataclasses import dataclass
 
 from lxml import etree
@@ -28,6 +29,7 @@ _UTF8_DECL = re.compile(rb'encoding\s*=\s*["\'](?:utf-?8)["\']', re.I)
 _START_TAG = re.compile(rb'<([A-Za-z_][\w.-]*)((?:\s+[\w:.-]+\s*=\s*(?:"[^"<]*"|\'[^\'<]*\'))*)\s*(/?)>')
 _ATTR = re.compile(rb'([\w:.-]+)\s*=\s*(?:"([^"<]*)"|\'([^\'<]*)\')')
 _ROW_TAG = re.compile(rb'<row[\s/>]')
+_CELL_R_FIRST = re.compile(rb'<c r="([A-Z]{1,3}([0-9]+))"')
 _ROW_R_FIRST = re.compile(rb'<row\s+r="([0-9]+)"')
 _SHEET_DATA = re.compile(rb'<sheetData[\s/>]')
 _SHARED_MASTERS = etree.XPath("*/*[@t='shared'][@ref]")  # the <f> of a row's cells that start a shared formula
@@ -126,23 +128,59 @@ def _row_number(row: etree._Element, previous: int, file: str, part: str) -> int
     return int(r)
 
 
+def _cells_of(data: bytes, number: int, start: int, end: int, columns: Collection[int] | None
+              ) -> list[tuple[bytes, int, int]] | None:
+    """(reference, start, end) of the wanted cells of one row's slice, or None where the row must be parsed whole:
+    no columns named, or a cell not written as `<c r="…"` first, in this row, once. A cell then runs from its
+    `<c r="` to the next `<c` (every '<' in the body opens an element), or to the row's end tag."""
+    if columns is None:
+        return None
+    stop = data.rfind(b"</row", start, end)
+    stop = end if stop < 0 else stop
+    found = _CELL_R_FIRST.findall(data, start, stop)
+    digits = str(number).encode()
+    if (len(found) != data.count(b"<c", start, stop) or len({ref for ref, _ in found}) != len(found)
+            or any(row != digits for _, row in found)):
+        return None
+    out = []
+    for col in sorted(columns):
+        ref = _letters(col) + digits
+        at = data.find(b'<c r="' + ref + b'"', start, stop)
+        if at >= 0:
+            until = data.find(b"<c", at + 2, stop)
+            out.append((ref, at, stop if until < 0 else until))
+    out.sort(key=lambda cell: cell[1])
+    return out
+
+
+@cache
+def _letters(col: int) -> bytes:
+    return index_to_col(col).encode()
+
+
 class SheetRows:
     """The cells of one sheet that a reader asked for, plus every shared-formula master of the sheet."""
 
-    def __init__(self, data: bytes, file: str, part: str, wanted: Collection[int] | None) -> None:
+    def __init__(self, data: bytes, file: str, part: str,
+                 wanted: Collection[int] | Mapping[int, Collection[int]] | None) -> None:
+        """`wanted`: the rows to read, or a mapping of rows to the columns needed in each (None: every row). A cell
+        outside the columns named is still found: its row is then parsed whole."""
         self.file, self.part = file, part
-        self._elements: dict[int, etree._Element] = {}  # fast path: wanted rows, indexed on first use
+        self._elements: dict[int, etree._Element] = {}  # wanted rows, indexed on first use
+        self._partial: dict[int, tuple[int, int]] = {}  # rows parsed for some cells only -> their slice of the part
+        self._root_tag: tuple[bytes, bytes] = (b"", b"")  # the part's prolog and root start tag, and the root's name
         self._cells: dict[str, etree._Element | Cell] = {}  # reference -> element (decoded on first use) or Cell
         self._masters: dict[str, tuple[int, int, str]] = {}  # shared-formula index -> (row, col, formula)
-        self._data: bytes | None = None  # kept by the fast path: shared formulas are found when first asked for
+        self._data: bytes | None = None  # kept by the fast path: for shared formulas and rows parsed in part
+        self._all_masters = False
         if wanted is None or not self._fast(data, wanted):
             self._full(data, wanted)
 
     def master(self, index: str) -> tuple[int, int, str] | None:
         """(row, column, formula) of a shared formula's master cell, wherever in the sheet it is."""
-        if index not in self._masters and self._data is not None:
-            data, self._data = self._data, None
-            self._full(data, ())  # the fast path read only the wanted rows: look through the whole sheet
+        if index not in self._masters and not self._all_masters and self._data is not None:
+            self._all_masters = True
+            self._full(self._data, ())  # the fast path read only the wanted rows: look through the whole sheet
         return self._masters.get(index)
 
     def cell(self, ref: str, row: int) -> Cell | None:
@@ -151,6 +189,14 @@ class SheetRows:
         if element is not None:
             self._cells.update(index_row(element, row, self.file, self.part))
         found = self._cells.get(ref)
+        if found is None and row in self._partial:  # a column the caller did not announce: parse the whole row
+            start, end = self._partial.pop(row)
+            head, name = self._root_tag
+            xml = b"".join((head, b"<sheetData>", self._data[start:end], b"</sheetData></", name, b">"))
+            for element in next(iter(parse(xml, self.file, self.part))):
+                self._cells.update({r: c for r, c in index_row(element, row, self.file, self.part).items()
+                                    if r not in self._cells})
+            found = self._cells.get(ref)
         if found is None or isinstance(found, Cell):
             return found
         self._cells[ref] = cell = decode_cell(found, self.file, self.part)
@@ -221,8 +267,19 @@ class SheetRows:
             return False
         bounds = list(zip(starts, starts[1:] + [end]))
         chosen = [(n, a, b) for n, (a, b) in zip(numbers, bounds) if n in wanted]
-        xml = b"".join((data[:root.end()], b"<sheetData>", *(data[a:b] for _, a, b in chosen),
-                        b"</sheetData></", root.group(1), b">"))
+        columns = wanted if isinstance(wanted, Mapping) else {}
+        pieces, expected = [], []
+        for n, a, b in chosen:
+            cells = _cells_of(data, n, a, b, columns.get(n))
+            if cells is None:
+                pieces.append(data[a:b])
+                expected.append((n, None))
+            else:
+                pieces.extend((b'<row r="%d">' % n, *(data[x:y] for _, x, y in cells), b"</row>"))
+                expected.append((n, [ref for ref, _, _ in cells]))
+                self._partial[n] = (a, b)
+        self._root_tag = (data[:root.end()], root.group(1))
+        xml = b"".join((data[:root.end()], b"<sheetData>", *pieces, b"</sheetData></", root.group(1), b">"))
         if xml.count(b"<c") > LIMITS.cells:
             raise UnreadableInput(self.file, "a sheet holds more cells than the reader accepts", location=self.part,
                                   expected=f"at most {LIMITS.cells:,} (limit per sheet)")
@@ -230,6 +287,9 @@ class SheetRows:
         rows = list(sheet_data) if sheet_data is not None else []
         if len(rows) != len(chosen) or any(row.get("r") != str(n) for row, (n, _, _) in zip(rows, chosen)):
             return False
+        for row, (_, refs) in zip(rows, expected):
+            if refs is not None and [c.get("r") for c in row] != [r.decode() for r in refs]:
+                return False
         self._elements = {number: row for row, (number, _, _) in zip(rows, chosen)}
         self._data = data
         return True
