@@ -271,8 +271,8 @@ def test_a_declared_sefa_5_percent_off_is_material_on_sefa_alone() -> None:
     sefa = good(j, 1).sefa.sefa
     for excess, material in ((0.06, True), (0.03, False)):
         data = example(STEEL)
-        data["format_version"] = "1.1"
-        data["definitive"] = {"goods": [{"product_row": 1, "quantity": 1200000, "sefa": sefa * (1 + excess)}]}
+        # the example's own definitive-period data (issue 16), with row 1's declared SEFA changed
+        data["definitive"]["goods"][0].update(quantity=1200000, sefa=sefa * (1 + excess))
         j = judged(data)
         g = good(j, 1)
         item = next(it for it in j.items if it.id == "SEFA-1")
