@@ -22,7 +22,7 @@ from typing import Any
 
 from cbam_exchange import __version__
 from cbam_exchange.errors import UnreadableInput
-from cbam_exchange.report.evidence import (CONTEXT, FINDINGS, MANIFEST, PAGES, RECOMPUTATION, build, sha256)
+from cbam_exchange.report.evidence import CONTEXT, FINDINGS, MANIFEST, PAGES, RECOMPUTATION, build, makers, sha256
 from cbam_exchange.report.pages import differences, page_texts
 from cbam_exchange.report.xmp import NS
 
@@ -135,9 +135,12 @@ def check_draft(name: str, data: bytes, trust: list[bytes] | None = None) -> Che
     shown = page_texts(data)
     made_by = manifest.get("version")
     source = manifest.get("submission")
+    here = makers()
+    differ = [f"{key.replace('_', ' ')} {manifest.get(key)} (now {value})" for key, value in here.items()
+              if manifest.get(key) != value]
     if source not in files:
         result.alter(f"the submission {source} named by the manifest is not attached")
-    elif made_by == __version__:
+    elif not differ:
         _reproduce(files, manifest, shown, result)
     else:
         pages = _json(files, PAGES, result) if PAGES in files else None
@@ -148,8 +151,8 @@ def check_draft(name: str, data: bytes, trust: list[bytes] | None = None) -> Che
         if result.outcome == INTACT:
             result.outcome = NOT_REPRODUCIBLE
         result.notes.append(f"made by cbam-exchange {made_by or 'of an unknown version'}, checked with "
-                            f"cbam-exchange {__version__}: this version cannot reproduce the findings, recomputation "
-                            f"and pages; check with version {made_by or '(unknown)'} to confirm them")
+                            f"cbam-exchange {__version__} ({'; '.join(differ)}): this installation cannot reproduce "
+                            f"the findings, recomputation and pages; check with the maker's version to confirm them")
     if not result.signatures:
         result.notes.append("not signed: anyone with the toolkit can make a consistent draft from an edited "
                             "submission; only a signature (cbam report sign) shows who issued it")

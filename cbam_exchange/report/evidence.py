@@ -70,9 +70,19 @@ def render_inputs(generated: str, verifier_info: dict[str, Any], year: int) -> b
                   "year": year})
 
 
+def makers() -> dict[str, str]:
+    """What decides the evidence and the pages besides the submission: toolkit, rules, reference data and the
+    draft's template and stylesheet (a development build can change these without a new version number)."""
+    from cbam_exchange.resources import data_dir
+
+    folder = data_dir("templates") / "report"
+    layout = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(folder.glob("*")) if p.is_file()))
+    return {"version": __version__, "rules_version": rules_version(), "reference_data_version": reference_version(),
+            "layout_version": layout.hexdigest()[:16]}
+
+
 def manifest(files: dict[str, bytes], submission: str, year: int) -> bytes:
     """The manifest: who made the draft with which rules and reference data, and the SHA-256 of every attachment."""
     return dumps({"contract": f"{CONTRACT} {CONTRACT_VERSION}", "generator": f"cbam-exchange {__version__}",
-                  "version": __version__, "rules_version": rules_version(),
-                  "reference_data_version": reference_version(), "year": year, "submission": submission,
+                  **makers(), "year": year, "submission": submission,
                   "attachments": {n: sha256(b) for n, b in files.items()}})

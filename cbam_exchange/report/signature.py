@@ -5,12 +5,16 @@ cannot carry the verifier's signature."""
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from cbam_exchange.errors import UnreadableInput
 
 FIELD = "VerifierSignature"
+# pyHanko logs validation failures with tracebacks; the outcome is reported in one line instead
+for _name in ("pyhanko", "pyhanko_certvalidator"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
 
 
 @dataclass
@@ -35,7 +39,9 @@ def sign(data: bytes, key: Path, cert: Path, *, passphrase: bytes | None = None,
          chain: tuple[Path, ...] = ()) -> bytes:
     """`data` with a PAdES (ETSI.CAdES.detached) signature of the holder of `key` and `cert` added as an
     incremental update: the draft as made stays byte for byte inside the signed file."""
+    from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.metadata.model import VENDOR
     from pyhanko.sign import fields, signers
 
     signer = signers.SimpleSigner.load(str(key), str(cert), ca_chain_files=[str(c) for c in chain] or None,
@@ -45,8 +51,14 @@ def sign(data: bytes, key: Path, cert: Path, *, passphrase: bytes | None = None,
                                         "encrypted without a passphrase given?)")
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data))
+        info = writer.prev.trailer_view.get("/Info")
     except Exception as exc:
         raise UnreadableInput("draft", f"not a PDF that can be signed ({type(exc).__name__})") from None
+    if info is not None:
+        # pyHanko writes its own name as the XMP producer; the information dictionary must say the same (PDF/A)
+        updated = generic.DictionaryObject({k: v for k, v in info.get_object().items()})
+        updated["/Producer"] = generic.TextStringObject(VENDOR)
+        writer.set_info(updated)
     meta = signers.PdfSignatureMetadata(field_name=FIELD, md_algorithm="sha256",
                                         subfilter=fields.SigSeedSubFilter.PADES,
                                         reason="Verification-report draft reviewed by the verifier")
