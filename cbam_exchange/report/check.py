@@ -29,6 +29,11 @@ from cbam_exchange.report.xmp import NS
 INTACT, ALTERED, NOT_REPRODUCIBLE = "intact", "altered", "cannot reproduce"
 
 
+def label(name: object) -> str:
+    """A name from inside the PDF as shown to the user: data, with control characters made visible."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in str(name))[:200]
+
+
 @dataclass
 class CheckResult:
     """What `check` found: the outcome, the alterations, notes (version, signature) for the reader."""
@@ -87,7 +92,7 @@ def _reproduce(files: dict[str, bytes], manifest: dict[str, Any], shown: list[st
     try:
         report, again = build(source, files[source], manifest.get("year"))
     except UnreadableInput as exc:
-        result.alter(f"the embedded submission cannot be read again: {exc.describe()}")
+        result.alter(f"the embedded submission cannot be read again: {label(exc.describe())}")
         return
     for name in (FINDINGS, RECOMPUTATION):
         if files.get(name) != again[name]:
@@ -115,15 +120,16 @@ def check_draft(name: str, data: bytes, trust: list[bytes] | None = None) -> Che
         return result
     listed = manifest["attachments"]
     for extra in sorted(set(files) - set(listed) - {MANIFEST}):
-        result.alter(f"attachment {extra} is not listed in the manifest: it was added after the draft was made")
+        result.alter(f"attachment {label(extra)} is not listed in the manifest: it was added after the draft "
+                     "was made")
     for extra in annotated:
-        result.alter(f"file {extra} is attached to a page: the draft has no such attachment")
+        result.alter(f"file {label(extra)} is attached to a page: the draft has no such attachment")
     for attached, digest in listed.items():
         if attached not in files:
-            result.alter(f"attachment {attached} is missing")
+            result.alter(f"attachment {label(attached)} is missing")
         elif sha256(files[attached]) != digest:
-            result.alter(f"attachment {attached} was altered: its SHA-256 is {sha256(files[attached])} but the "
-                         f"manifest records {digest}")
+            result.alter(f"attachment {label(attached)} was altered: its SHA-256 is {sha256(files[attached])} but "
+                         f"the manifest records {label(digest)}")
 
     from cbam_exchange.report.signature import verify
 
@@ -139,7 +145,7 @@ def check_draft(name: str, data: bytes, trust: list[bytes] | None = None) -> Che
     differ = [f"{key.replace('_', ' ')} {manifest.get(key)} (now {value})" for key, value in here.items()
               if manifest.get(key) != value]
     if source not in files:
-        result.alter(f"the submission {source} named by the manifest is not attached")
+        result.alter(f"the submission {label(source)} named by the manifest is not attached")
     elif not differ:
         _reproduce(files, manifest, shown, result)
     else:
@@ -150,8 +156,8 @@ def check_draft(name: str, data: bytes, trust: list[bytes] | None = None) -> Che
                 result.alter(problem)
         if result.outcome == INTACT:
             result.outcome = NOT_REPRODUCIBLE
-        result.notes.append(f"made by cbam-exchange {made_by or 'of an unknown version'}, checked with "
-                            f"cbam-exchange {__version__} ({'; '.join(differ)}): this installation cannot reproduce "
+        result.notes.append(f"made by cbam-exchange {label(made_by or 'of an unknown version')}, checked with "
+                            f"cbam-exchange {__version__} ({label('; '.join(differ))}): this installation cannot reproduce "
                             f"the findings, recomputation and pages; check with the maker's version to confirm them")
     if not result.signatures:
         result.notes.append("not signed: anyone with the toolkit can make a consistent draft from an edited "
