@@ -16,7 +16,6 @@ from tests.conftest import ROOT, SHARED
 
 weasyprint = pytest.importorskip("weasyprint")
 
-from cbam_exchange.report.evidence import build  # noqa: E402
 from cbam_exchange.report.pdf import render_html, stylesheet_path, write_draft  # noqa: E402
 
 # One installation-name sample per script the draft must print (Latin with diacritics, Cyrillic, Greek, Arabic,
@@ -196,8 +195,7 @@ def _overflows(source: Path) -> list[str]:
     """Each text box that runs outside the border box of its table cell, as laid out on the page."""
     from weasyprint.formatting_structure import boxes
 
-    report, files = build(source.name, source.read_bytes(), None)
-    html = render_html(report, files, source.name, "2026-12-05", {})
+    html, _, _ = render_html(source, None, None)
     document = weasyprint.HTML(string=html).render(stylesheets=[weasyprint.CSS(filename=str(stylesheet_path()))])
     found = []
 

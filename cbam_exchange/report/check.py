@@ -82,7 +82,7 @@ def _json(files: dict[str, bytes], name: str, result: CheckResult) -> Any:
 
 def _reproduce(files: dict[str, bytes], manifest: dict[str, Any], shown: list[str], result: CheckResult) -> None:
     """Same version: derive the findings, recomputation and pages again from the submission and compare."""
-    from cbam_exchange.report.pdf import render_html, render_pdf
+    from cbam_exchange.report.pdf import decisions_from, html_for, render_pdf
 
     source = manifest["submission"]
     context = _json(files, CONTEXT, result) if CONTEXT in files else None
@@ -100,7 +100,12 @@ def _reproduce(files: dict[str, bytes], manifest: dict[str, Any], shown: list[st
             changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
             result.alter(f"{name} does not follow from the embedded submission: {', '.join(changed)} differ")
     again[CONTEXT] = files[CONTEXT]
-    html = render_html(report, again, source, str(context.get("generated")), context.get("verifier") or {})
+    try:
+        decisions = decisions_from(context.get("decisions"))
+    except (UnreadableInput, KeyError, TypeError) as exc:
+        result.alter(f"{CONTEXT}: the verifier's decisions recorded in it cannot be read ({label(exc)})")
+        return
+    html = html_for(report, again, source, str(context.get("generated")), decisions)
     for problem in differences(shown, page_texts(render_pdf(html))):
         result.alter(problem)
 

@@ -64,9 +64,10 @@ def build(name: str, data: bytes, year: int | None) -> tuple[ValidationReport, d
     return report, {name: data, FINDINGS: dumps(findings), RECOMPUTATION: dumps(recomputation)}
 
 
-def render_inputs(generated: str, verifier_info: dict[str, Any], year: int) -> bytes:
-    """Everything besides the submission that the pages depend on: with it, `check` renders the same pages."""
-    return dumps({"contract": "cbam-exchange/draft-context 1.0", "generated": generated, "verifier": verifier_info,
+def render_inputs(generated: str, decisions: dict[str, Any] | None, year: int) -> bytes:
+    """Everything besides the submission that the pages depend on (the date of the draft, the verifier's decisions
+    file as read): with it, `check` renders the same pages."""
+    return dumps({"contract": "cbam-exchange/draft-context 1.1", "generated": generated, "decisions": decisions,
                   "year": year})
 
 

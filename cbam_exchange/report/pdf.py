@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from cbam_exchange.report.evidence import (CONTEXT, CONTRACT_VERSION, MANIFEST, 
                                            render_inputs, sha256)
 from cbam_exchange.report.pages import page_texts
 from cbam_exchange.report.xmp import info_dictionary, pdf_date, xmp_packet
+from cbam_exchange.verification.decisions import Decisions, parse_decisions
 from cbam_exchange.render.environment import html_environment
 from cbam_exchange.resources import data_dir
 from cbam_exchange.writers.atomic import atomic_output, write_text_atomic
@@ -27,13 +29,25 @@ def stylesheet_path() -> Path:
     return data_dir("templates") / "report" / "draft.css"
 
 
-def render_html(report: Any, files: dict[str, bytes], source_name: str, generated: str,
-                verifier_info: dict[str, Any]) -> str:
-    """The HTML for WeasyPrint (styled by `stylesheet_path()`); depends only on the evidence and `generated`."""
+def html_for(report: Any, files: dict[str, bytes], source_name: str, generated: str,
+             decisions: Decisions | None) -> str:
+    """The HTML for WeasyPrint (styled by `stylesheet_path()`): depends only on the evidence files, the verifier's
+    decisions and the date of the draft, all recorded in the draft so that `check` renders the same pages."""
     evidence = {name: sha256(data) for name, data in files.items() if name not in (MANIFEST, PAGES)}
-    context = draft_context(report, evidence, verifier_info, source_name)
-    context["generated"] = generated  # the date of the draft, recorded in the evidence so that check renders it too
+    context = draft_context(report, evidence, decisions, source_name)
+    context["generated"] = generated
     return html_environment().get_template("report/draft.html.j2").render(**context)
+
+
+def render_html(source: Path, year: int | None, decisions: Decisions | None) -> tuple[str, dict[str, bytes], Any]:
+    """The HTML of a draft of `source` dated today, its evidence files and the validation report."""
+    report, files = build(source.name, source.read_bytes(), year)
+    return html_for(report, files, source.name, dt.date.today().isoformat(), decisions), files, report
+
+
+def decisions_from(recorded: dict[str, Any] | None) -> Decisions | None:
+    """The verifier's decisions from their record in `draft-context.json` (name and mapping as read)."""
+    return parse_decisions(recorded["data"], recorded["name"]) if recorded else None
 
 
 def render_pdf(html: str) -> bytes:
@@ -80,15 +94,20 @@ def _finish(pdf_bytes: bytes, files: dict[str, bytes], source_name: str, title: 
     return out.getvalue()
 
 
-def write_draft(source: Path, target: Path, *, year: int | None = None, verifier_info: dict[str, Any] | None = None,
-                html_target: Path | None = None) -> Any:
-    """Write the PDF draft (and the HTML where asked); returns the validation report it was made from."""
+def write_draft(source: Path, target: Path, *, year: int | None = None,
+                decisions: tuple[str, dict[str, Any]] | None = None, html_target: Path | None = None) -> Any:
+    """Write the PDF draft (and the HTML where asked); returns the validation report it was made from.
+    `decisions` is the verifier's decisions file as read: its name and its mapping (recorded in the draft)."""
     created = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     generated = created.date().isoformat()
-    info = verifier_info or {}
+    recorded = None
+    if decisions is not None:
+        # recorded as JSON and parsed from that record, exactly as `check` will parse it
+        recorded = {"name": decisions[0], "data": json.loads(json.dumps(decisions[1], default=str))}
+    parsed = decisions_from(recorded)
     report, files = build(source.name, source.read_bytes(), year)
-    files[CONTEXT] = render_inputs(generated, info, report.year)
-    html = render_html(report, files, source.name, generated, info)
+    files[CONTEXT] = render_inputs(generated, recorded, report.year)
+    html = html_for(report, files, source.name, generated, parsed)
     if html_target is not None:
         write_text_atomic(html_target, standalone_html(html))
     pdf = render_pdf(html)
