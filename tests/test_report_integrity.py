@@ -153,12 +153,22 @@ def test_untouched_draft_is_intact_and_says_it_is_not_signed(draft: Path) -> Non
     assert "intact" in run.stdout and "not signed" in run.stdout
 
 
-def test_a_figure_edited_on_a_page_is_named_with_its_page(draft: Path, tmp_path: Path) -> None:
-    from cbam_exchange.checks.run import validate
-    from cbam_exchange.readers import read_submission
+def _a_see_figure(path: Path) -> str:
+    """An SEE figure as the pages print it (tCO2e/t with several decimals), from the recomputation attached."""
+    with pikepdf.open(path) as pdf:
+        recomputation = json.loads(_attachment(pdf, "recomputation.json"))
+        text = " ".join(json.loads(_attachment(pdf, "pages.json"))["pages"])
+    for product in recomputation["products"]:
+        for key in ("see_direct", "see_total"):
+            value = product.get(key)
+            for decimals in (5, 4, 3):
+                if value is not None and f" {value:.{decimals}f} " in f" {text} ":
+                    return f"{value:.{decimals}f}"
+    raise AssertionError("no SEE figure of the recomputation is printed on the pages")
 
-    report = validate(read_submission(ROOT / "examples/steelworks-bf-bof.json"))
-    figure = f"{report.result.products[0].see_total:.5f}"
+
+def test_a_figure_edited_on_a_page_is_named_with_its_page(draft: Path, tmp_path: Path) -> None:
+    figure = _a_see_figure(draft)
     edited = figure[:-1] + ("1" if figure[-1] != "1" else "2")
     altered = tmp_path / "figure.pdf"
     page = _edit_figure(draft, altered, figure, edited)
@@ -259,11 +269,7 @@ def test_another_version_is_told_apart_from_an_alteration(draft: Path, tmp_path:
     assert "made by cbam-exchange 0.0.1" in run.stdout and "cannot reproduce" in run.stdout
     assert "altered" not in run.stdout.lower()
     # the same older draft with a figure edited: the pages recorded at drafting still show the edit
-    from cbam_exchange.checks.run import validate
-    from cbam_exchange.readers import read_submission
-
-    report = validate(read_submission(ROOT / "examples/steelworks-bf-bof.json"))
-    figure = f"{report.result.products[0].see_total:.5f}"
+    figure = _a_see_figure(other)
     edited = tmp_path / "older-edited.pdf"
     page = _edit_figure(other, edited, figure, figure[:-1] + ("1" if figure[-1] != "1" else "2"))
     run = cbam("report", "check", str(edited))
@@ -299,3 +305,35 @@ def test_a_file_that_is_not_a_pdf_is_unreadable(tmp_path: Path) -> None:
     path.write_text("hello")
     run = cbam("report", "check", str(path))
     assert run.returncode == 2 and "not a readable PDF" in run.stderr
+
+
+def test_a_draft_with_the_verifiers_decisions_reproduces_and_an_edit_of_them_is_seen(source: Path,
+                                                                                    tmp_path: Path) -> None:
+    """The decisions file changes the pages (verifier, visit, opinion): check renders them again from its record."""
+    decisions = tmp_path / "decisions.yaml"
+    decisions.write_text("verifier:\n  company: Nordic CBAM Verification AB\n  lead_verifier: A. Lind\n"
+                         "visit:\n  type: physical\n  dates: [2027-03-02, 2027-03-03]\nfirst_verified_year: 2026\n",
+                         encoding="utf-8")
+    out = tmp_path / "with-decisions.pdf"
+    run = cbam("report", str(source), "-o", str(out), "--decisions", str(decisions))
+    assert run.returncode == 0, run.stderr
+    run = cbam("report", "check", str(out))
+    assert run.returncode == 0, run.stdout + run.stderr
+
+    def edit(pdf: pikepdf.Pdf) -> None:
+        """Change the recorded decisions and re-hash them, as someone with the toolkit's knowledge would."""
+        import hashlib
+
+        context = json.loads(_attachment(pdf, "draft-context.json"))
+        context["decisions"]["data"]["verifier"]["company"] = "Someone Else Ltd"
+        data = json.dumps(context).encode()
+        manifest = json.loads(_attachment(pdf, "manifest.json"))
+        manifest["attachments"]["draft-context.json"] = hashlib.sha256(data).hexdigest()
+        for name, blob in (("draft-context.json", data), ("manifest.json", json.dumps(manifest).encode())):
+            pdf.attachments[name] = pikepdf.AttachedFileSpec(pdf, blob, filename=name)
+
+    edited = tmp_path / "edited-decisions.pdf"
+    _rewrite(out, edited, edit)
+    run = cbam("report", "check", str(edited))
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Someone Else" in run.stdout and "Nordic" in run.stdout  # the page shows one, the evidence the other
