@@ -195,3 +195,12 @@ def test_a_workspace_keeps_each_upload_and_its_findings(tmp_path: Path) -> None:
     folder = workspace / doc["sha256"]
     assert (folder / "steel.json").read_bytes() == STEEL.read_bytes()
     assert json.loads((folder / "steel.json.findings.json").read_text(encoding="utf-8")) == doc
+
+
+def test_the_severity_filter_works_without_script(client, tmp_path: Path) -> None:
+    doc = json.loads(STEEL.read_text(encoding="utf-8"))
+    doc["installation"]["latitude"] = 136.74  # an error (ID-004) beside the example's note (PR-003)
+    page = client.post("/upload", files={"file": ("s.json", json.dumps(doc).encode())}, follow_redirects=True)
+    assert 'data-rule="ID-004"' in page.text and 'data-rule="PR-003"' in page.text
+    errors_only = client.get(str(page.url) + "?severity=error")
+    assert 'data-rule="ID-004"' in errors_only.text and 'data-rule="PR-003"' not in errors_only.text
