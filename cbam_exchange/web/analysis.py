@@ -34,12 +34,12 @@ def warm_up() -> None:
     benchmark tables) once per worker, so that the first upload a worker gets is as fast as the others."""
     from cbam_exchange.checks.catalogue import all_rules
     from cbam_exchange.checks.validate_file import validate_file  # noqa: F401
-    from cbam_exchange.readers.ec_template import _rows_needed
+    from cbam_exchange.readers.ec_template import cells_needed
     from cbam_exchange.reference.tables import benchmarks, default_value
     from cbam_exchange.report.chart import bar_chart  # noqa: F401
 
     all_rules()
-    _rows_needed()
+    cells_needed()
     default_value("72081000", "CN", 2026)  # any good: the first lookup loads and indexes the tables
     benchmarks("72081000")
 
