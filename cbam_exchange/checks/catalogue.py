@@ -23,7 +23,8 @@ FAMILIES = {
     "PR": "precursors",
     "EL": "electricity",
     "CP": "carbon price paid",
-    "MZ": "missing versus zero",
+    "MZ": "missing versus zero, and inputs required only in some cases",
+    "DV": "default values: the official value for code, country and year, or a finding where none resolves",
 }
 
 
