@@ -6,14 +6,15 @@ from __future__ import annotations
 from cbam_exchange.checks.catalogue import Example, rule
 from cbam_exchange.checks.context import CheckContext, finite, key
 from cbam_exchange.reference import calculation_constants, plausibility
+from cbam_exchange.reference.tables import LAST_TRANSITIONAL_YEAR
 
 
 @rule("PH-011", "zero-rated-without-demonstration", "warning",
       "{stream}: {value} % biomass zero-rates {zero:,.0f} tCO2 without a statement of how the sustainability "
       "criteria are met.",
-      rationale="Biomass counts with an emission factor of zero only where it meets the sustainability and "
-                "greenhouse-gas saving criteria of RED II Art. 29, shown with certificates; otherwise its CO2 is "
-                "fossil.",
+      rationale="In the definitive period biomass counts with an emission factor of zero only where it meets the "
+                "sustainability and greenhouse-gas saving criteria of RED II Art. 29, shown with certificates; "
+                "otherwise its CO2 is fossil.",
       remedy="Keep the sustainability certificates and state how zero rating is shown (definitive-period data: "
              "zero-rated fuels), or report the stream as fossil.",
       reference="IR (EU) 2025/2547 Annex II B.3.3; Directive (EU) 2018/2001 Art. 29; methodology 10.3 P4",
@@ -21,6 +22,8 @@ from cbam_exchange.reference import calculation_constants, plausibility
                   "B_EmInst!R20", base="cement-clinker-two-cements"),
       good=Example({"emissions.source_streams[3].biomass_content": 0}, base="cement-clinker-two-cements"))
 def zero_rated(ctx: CheckContext) -> None:
+    if ctx.year <= LAST_TRANSITIONAL_YEAR:
+        return  # the demonstration is a requirement of the definitive period (IR 2025/2547)
     definitive = getattr(ctx.submission, "definitive", None)
     zero_rated_fuels = getattr(definitive, "zero_rated_fuels", None)
     if zero_rated_fuels is not None and (zero_rated_fuels.evidence or "").strip():
@@ -121,3 +124,23 @@ def pfc_share(ctx: CheckContext) -> None:
         process = ctx.submission.processes[smelters[0]]
         ctx.report(f"processes[{smelters[0]}].direct_emissions", value=share, expected=limit, share=share,
                    limit=limit, process=process.name or process.id)
+
+
+@rule("PH-015", "heat-ef-band", "warning",
+      "{process}: the emission factor {value} tCO2/TJ of measurable heat {direction} is outside {expected} tCO2/TJ.",
+      rationale="Heat from fossil fuels carries about 50-120 tCO2/TJ (fuel factor over boiler efficiency); outside "
+                "the band the factor is in another unit (per GJ, per MWh) or the efficiency is wrong. Zero is "
+                "accepted for waste heat and biomass.",
+      remedy="Enter the heat's emission factor in tCO2/TJ (D_Processes (h)), from the fuel mix and the efficiency.",
+      reference="IR (EU) 2025/2547 Annex II C (measurable heat); methodology 10.6 G6 (band UNCONFIRMED)",
+      bad=Example({"processes[0].heat_imported": 500, "processes[0].heat_imported_ef": 0.062},
+                  "processes[0].heat_imported_ef", "D_Processes!L58"),
+      good=Example({"processes[0].heat_imported": 500, "processes[0].heat_imported_ef": 62}))
+def heat_ef(ctx: CheckContext) -> None:
+    lo, hi = plausibility()["heat_ef"]["band"]
+    for k, p in enumerate(ctx.submission.processes):
+        for amount, factor, name, direction in ((p.heat_imported, p.heat_imported_ef, "heat_imported_ef", "imported"),
+                                                (p.heat_exported, p.heat_exported_ef, "heat_exported_ef", "exported")):
+            if finite(amount) and amount and finite(factor) and factor and not lo <= factor <= hi:
+                ctx.report(f"processes[{k}].{name}", value=factor, expected=f"{lo:g}-{hi:g}",
+                           process=p.name or p.id, direction=direction)
