@@ -149,11 +149,12 @@ def collect(db: sqlite3.Connection, folders: Iterable[Path], *, jobs: int = 0,
         _drain(db, results, summary, known, progress)
         return summary
     import gc
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from cbam_exchange.workers import context
+
     gc.freeze()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context()) as pool:
         _drain(db, pool.map(process_file, todo, chunksize=4), summary, known, progress)
     return summary
 
