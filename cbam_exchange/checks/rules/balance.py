@@ -75,3 +75,43 @@ def declared_installation_total(ctx: CheckContext) -> None:
         size = (f"{(declared.totals.direct / totals.direct - 1) * 100:+.2f} %" if totals.direct
                 else "recomputed total 0")
         ctx.report("declared.totals.direct", value=declared.totals.direct, expected=totals.direct, size=size)
+
+
+def _rest_explained(ctx: CheckContext) -> bool:
+    """Whether the file shows somewhere for unattributed emissions to go: exports of heat, waste gas or
+    electricity, output or fuel for non-CBAM uses, or non-CBAM processes in the definitive-period data."""
+    s = ctx.submission
+    exports = any(finite(v) and v for p in s.processes for v in (p.heat_exported, p.waste_gas_exported,
+                                                                 p.electricity_exported, p.consumed_non_cbam))
+    fuel = s.emissions.fuel_balance
+    elsewhere = any(finite(v) and v for v in (fuel.for_electricity, fuel.for_non_cbam))
+    definitive = getattr(s, "definitive", None)
+    return exports or elsewhere or bool(getattr(definitive, "non_cbam_processes", None))
+
+
+@rule("AR-012", "unexplained-unattributed-rest", "warning",
+      "{rest:,.0f} tCO2e ({share}) of the installation's direct emissions are attributed to no production process, "
+      "and the file shows no export or non-CBAM use they could belong to.",
+      rationale="Where an installation exports no heat, waste gas or electricity and makes nothing outside CBAM, "
+                "every tonne it emits belongs to its goods; a rest means the processes' directly attributable "
+                "emissions were entered too low.",
+      remedy="Check DirEm per process (D_Processes (g)) against the source streams (B_EmInst), or state the "
+             "non-CBAM activity the rest belongs to.",
+      reference="IR (EU) 2025/2547 Annex III A (complete attribution); methodology 10.2 U2 (1 % gap)",
+      bad=Example({"processes[0].direct_emissions": 990000}, "processes[0].direct_emissions", "D_Processes!L54",
+                  base="cement-clinker-two-cements"),
+      good=Example({}, base="cement-clinker-two-cements"))
+def unexplained_rest(ctx: CheckContext) -> None:
+    processes = [p for p in ctx.result.processes if finite(p.direct_emissions)]
+    total = ctx.result.totals.direct
+    if not processes or not finite(total) or total <= 0 or ctx.result.totals.incomplete or _rest_explained(ctx):
+        return
+    attributed = sum((p.direct_emissions or 0) + (p.heat_emissions or 0) + (p.waste_gas_emissions or 0)
+                     for p in processes)
+    rest = total - attributed
+    gap = plausibility()["installation_balance"]["unexplained_rest"]
+    share = plausibility()["installation_balance"]["unattributed_warning"]
+    if gap * total < rest <= share * total:  # beyond, AR-004 names it
+        largest = max(processes, key=lambda p: p.direct_emissions or 0)
+        ctx.report(f"processes[{ctx.process_index(largest.id)}].direct_emissions", value=attributed, expected=total,
+                   rest=rest, share=f"{rest / total * 100:.1f} %")
