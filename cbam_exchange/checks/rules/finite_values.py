@@ -30,8 +30,7 @@ def _walk(node: Any, path: str) -> Iterator[tuple[str, float]]:
                 "undefined, so the value is treated as not provided.",
       remedy="Enter the number itself (a value in the unit the row states).",
       reference="Methodology 10.2 U6",
-      bad=Example({"processes[1].direct_emissions": float("nan")}, "processes[1].direct_emissions",
-                  "D_Processes!L119"),
+      bad=Example({"processes[1].direct_emissions": float("nan")}, "processes[1].direct_emissions"),
       good=Example({}))
 def not_finite(ctx: CheckContext) -> None:
     for path, value in _walk(ctx.submission, ""):
