@@ -97,10 +97,11 @@ def test_fallback_to_other_countries_and_territories(workspace, tmp_path: Path) 
 def test_the_50_tonne_threshold(workspace, tmp_path: Path) -> None:
     _, big = lines_of(workspace, tmp_path)
     assert big.totals["exempt_below_threshold"] is False
-    small = "date,cn_code,country,net_mass\n2026-03-01,72083900,CN,30\n2026-04-01,25232900,EG,15\n"
+    small = "date,cn_code,country,net_mass_t\n2026-03-01,72083900,CN,30\n2026-04-01,25232900,EG,15\n"
     _, decl = lines_of(workspace, tmp_path, small)
     assert decl.totals["threshold_mass_t"] == 45 and decl.totals["exempt_below_threshold"] is True
     assert any("50 t annual threshold" in n for n in decl.notes)
+    assert decl.totals["certificates_to_surrender"] == 0
 
 
 def test_certificates_and_cost(workspace, tmp_path: Path) -> None:
@@ -127,8 +128,9 @@ def test_followup_and_outputs(workspace, tmp_path: Path) -> None:
     assert rows[-1]["customs_ref"].startswith("'=")  # supplier text cannot run as a formula
     import openpyxl
     book = openpyxl.load_workbook(tmp_path / "out" / "declaration.xlsx")
-    assert book.sheetnames == ["Summary", "By CN code", "By country", "By installation", "Follow-up", "Lines"]
-    assert not any(isinstance(c.value, str) and c.value.startswith("=") for row in book["Lines"].iter_rows()
+    assert book.sheetnames == ["Summary", "By CN code", "By country", "By installation", "Not priced", "Valuations",
+                               "Follow-up"]
+    assert not any(isinstance(c.value, str) and c.value.startswith("=") for row in book["Valuations"].iter_rows()
                    for c in row)
 
 
@@ -188,7 +190,7 @@ def test_the_schema_is_migrated_and_versioned(tmp_path: Path) -> None:
 
 
 def test_a_line_without_any_value_is_kept_and_reported_not_guessed(workspace, tmp_path: Path) -> None:
-    text = "date,cn_code,country,net_mass\n2026-03-01,31021010,DZ,100\n2026-03-02,72083900,CN,10\n"
+    text = "date,cn_code,country,net_mass_t\n2026-03-01,31021010,DZ,100\n2026-03-02,72083900,CN,10\n"
     lines, decl = lines_of(workspace, tmp_path, text)
     assert lines[2]["source"] == "unresolved" and lines[2]["emissions"] == 0 and "no default value" in \
         lines[2]["reason"]

@@ -47,31 +47,48 @@ def collect(folders: tuple[Path, ...], workspace: Path, jobs: int) -> None:
 
 @main.command()
 @click.option("--db", "workspace", type=FILE, default=Path("cbam-workspace.sqlite"), show_default=True)
-@click.option("--imports", type=FILE, required=True, help="CSV: date, cn_code, country, net_mass [, unit, "
-                                                           "installation, any other columns].")
+@click.option("--imports", type=FILE, required=True,
+              help="Customs export (CSV in any usual encoding and separator, or .xlsx): date, CN code, country of "
+                   "origin, net mass and its unit [, installation, any other columns].")
+@click.option("--mapping", type=FILE, default=None,
+              help="YAML or JSON: your column names (columns: {date: ..., cn_code: ..., country: ..., net_mass: "
+                   "..., unit: ..., installation: ...}), and 'unit' or 'decimal' where the file does not say.")
 @click.option("--year", type=int, required=True, help="The year of importation declared.")
 @click.option("-o", "--output", "folder", type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the outputs (default: declaration-YEAR).")
 @guarded
-def declare(workspace: Path, imports: Path, year: int, folder: Path | None) -> None:
+def declare(workspace: Path, imports: Path, mapping: Path | None, year: int, folder: Path | None) -> None:
     """Estimate the annual declaration: embedded emissions per import line, totals, certificates and their cost,
-    and whom to ask for what."""
+    and whom to ask for what.
+
+    Exit 0: declared (lines of goods outside CBAM or of exempt origin are listed, and owe nothing); 1: some lines
+    could not be valued (each listed in problems.csv with line, column and value); 2: unreadable input.
+    """
     from cbam_exchange.workspace.db import connect
     from cbam_exchange.workspace.declare import declare as run
     from cbam_exchange.workspace.outputs import write_outputs
 
     if not workspace.exists():
         raise UnreadableInput(str(workspace), "no such workspace", expected="a file made by cbam collect")
+    if not imports.exists():
+        raise UnreadableInput(str(imports), "no such file", expected="the customs export to declare")
     db = connect(workspace)
-    decl = run(db, imports, year)
+    decl = run(db, imports, year, mapping)
     db.close()
     written = write_outputs(decl, folder or Path(f"declaration-{year}"))
     t = decl.totals
     click.echo(f"{len(decl.lines)} import lines, {t.get('net_mass_t', 0):,.1f} t: embedded emissions "
                f"{t.get('emissions', 0):,.1f} tCO2e, free-allocation adjustment {t.get('sefa', 0):,.1f}, "
-               f"certificates {t['certificates_to_surrender']:,.1f}, estimated cost EUR {t.get('cost', 0):,.0f}")
+               f"certificates {t['certificates_to_surrender']:,.1f}, estimated cost EUR {t['cost_due']:,.0f}")
+    for reason, entry in decl.not_priced.items():
+        if entry["source"] != "unresolved":
+            click.echo(f"  {entry['source']}: {entry['lines']} line(s), {entry['net_mass_t']:,.3f} t: {reason}")
     for note in decl.notes:
         click.echo(f"  note: {note}")
     click.echo(f"  {len(decl.followup)} supplier(s) to follow up; outputs in {written[0].parent}")
-    if any(line["source"] == "unresolved" for line in decl.lines):
+    for number, column, value, problem in decl.problems[:20]:
+        click.echo(f"{imports}: line {number}, column {column!r}: {value!r}: {problem}", err=True)
+    if len(decl.problems) > 20:
+        click.echo(f"{imports}: ... and {len(decl.problems) - 20} more problem(s) in problems.csv", err=True)
+    if decl.exit_findings:
         sys.exit(EXIT_FINDINGS)
