@@ -8,6 +8,7 @@ Conversion is strict (unknown keys and wrong types are errors naming the path) s
 from __future__ import annotations
 
 import dataclasses
+import re
 import datetime as dt
 import types
 import typing
@@ -25,11 +26,18 @@ class ModelError(ValueError):
         super().__init__(f"{self.path}: {message}")
 
 
-def doc(text: str, default: Any = None, *, factory: Any = None) -> Any:
-    """A dataclass field with a description (carried into the JSON Schema)."""
+def doc(text: str, default: Any = None, *, factory: Any = None, pattern: str | None = None,
+        bounds: tuple[float | None, float | None] | None = None) -> Any:
+    """A dataclass field with a description and, optionally, a regular expression its text must match or inclusive
+    bounds its number must lie within (all carried into the JSON Schema and checked by `constraint_errors`)."""
+    meta: dict[str, Any] = {"doc": text}
+    if pattern is not None:
+        meta["pattern"] = pattern
+    if bounds is not None:
+        meta["bounds"] = bounds
     if factory is not None:
-        return dataclasses.field(default_factory=factory, metadata={"doc": text})
-    return dataclasses.field(default=default, metadata={"doc": text})
+        return dataclasses.field(default_factory=factory, metadata=meta)
+    return dataclasses.field(default=default, metadata=meta)
 
 
 def required(text: str) -> Any:
@@ -165,6 +173,7 @@ def _schema_of(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
                 prop = _schema_of(hints[f.name], defs)
                 if f.metadata.get("doc"):
                     prop = {**prop, "description": f.metadata["doc"]}
+                prop = _with_constraints(prop, f.metadata)
                 default = _default_of(f)
                 if default is dataclasses.MISSING:
                     req.append(f.name)
@@ -187,6 +196,46 @@ def _schema_of(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
     simple = {float: {"type": "number"}, int: {"type": "integer"}, bool: {"type": "boolean"},
               str: {"type": "string"}, dt.date: {"type": "string", "format": "date"}}
     return dict(simple[tp])
+
+
+def _with_constraints(prop: dict[str, Any], meta: Any) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    if meta.get("pattern"):
+        extra["pattern"] = meta["pattern"]
+    low, high = meta.get("bounds") or (None, None)
+    if low is not None:
+        extra["minimum"] = low
+    if high is not None:
+        extra["maximum"] = high
+    if not extra:
+        return prop
+    if "anyOf" in prop:  # optional: constrain the non-null branch
+        first, *rest = prop["anyOf"]
+        return {**prop, "anyOf": [{**first, **extra}, *rest]}
+    return {**prop, **extra}
+
+
+def constraint_errors(obj: Any, path: str = "") -> list[ModelError]:
+    """Every value of a model that breaks its field's pattern or bounds, as ModelErrors naming the path."""
+    errors: list[ModelError] = []
+    if isinstance(obj, list):
+        for i, item in enumerate(obj):
+            errors += constraint_errors(item, _join(path, i))
+        return errors
+    if not dataclasses.is_dataclass(obj):
+        return errors
+    for f in dataclasses.fields(obj):
+        value, where = getattr(obj, f.name), _join(path, f.name)
+        pattern, bounds = f.metadata.get("pattern"), f.metadata.get("bounds")
+        if pattern and isinstance(value, str) and not re.fullmatch(pattern, value):
+            errors.append(ModelError(where, f"does not match the pattern {pattern}", value))
+        if bounds and isinstance(value, (int, float)) and not isinstance(value, bool):
+            low, high = bounds
+            if (low is not None and value < low) or (high is not None and value > high):
+                span = f"{low if low is not None else '-inf'} to {high if high is not None else 'inf'}"
+                errors.append(ModelError(where, f"out of range: {span} is expected", value))
+        errors += constraint_errors(value, where)
+    return errors
 
 
 def json_schema(cls: type) -> dict[str, Any]:

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cbam_exchange.model.codec import doc, from_dict, required, to_dict
+from cbam_exchange.model.definitive import DefinitivePeriod
 
 FORMAT_ID = "cbam-exchange/submission"
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"  # 1.1 adds `definitive`; 1.0 documents are read unchanged
+READABLE_VERSIONS = ("1.0", "1.1")
 
 Num = float | None
 Txt = str | None
@@ -386,6 +388,7 @@ class Submission:
     additional_information: Txt = None
     products: list[Product] = field(default_factory=list)
     declared: Declared | None = doc("Absent for submissions that declare no results")
+    definitive: DefinitivePeriod | None = doc("Annex IV (IR 2025/2547) data the template lacks; format 1.1")
     sources: dict[str, Source] = field(default_factory=dict)
     notes: list[ReadNote] = field(default_factory=list)
 
@@ -395,5 +398,6 @@ class Submission:
         return from_dict(cls, data)
 
     def to_dict(self) -> dict:
-        """The JSON exchange form: 'not provided' and defaults omitted, format and version always present."""
-        return {"format": self.format, "format_version": self.format_version, **to_dict(self)}
+        """The JSON exchange form: 'not provided' and defaults omitted, format and current version always present."""
+        body = {k: v for k, v in to_dict(self).items() if k not in ("format", "format_version")}
+        return {"format": self.format, "format_version": FORMAT_VERSION, **body}

@@ -1,4 +1,4 @@
-"""Reader for the toolkit's own JSON exchange format (schemas/submission-1.0.schema.json)."""
+"""Reader for the toolkit's own JSON exchange format (schemas/submission-1.1.schema.json; 1.0 files read too)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from cbam_exchange.errors import UnreadableInput
-from cbam_exchange.model.codec import ModelError
-from cbam_exchange.model.submission import FORMAT_ID, FORMAT_VERSION, Submission
+from cbam_exchange.model.codec import ModelError, constraint_errors
+from cbam_exchange.model.submission import FORMAT_ID, READABLE_VERSIONS, Submission
 
 _MAX_BYTES = 64 * 1024 * 1024
 
@@ -30,10 +30,16 @@ def read_json_submission(path: Path) -> Submission:
         raise UnreadableInput(name, "not a cbam-exchange submission", location="format", found=repr(found),
                               expected=repr(FORMAT_ID))
     version = str(data.get("format_version", ""))
-    if version.split(".")[0] != FORMAT_VERSION.split(".")[0]:
+    if version not in READABLE_VERSIONS:
         raise UnreadableInput(name, "unsupported format version", location="format_version", found=repr(version),
-                              expected=f"{FORMAT_VERSION.split('.')[0]}.x")
+                              expected=" or ".join(READABLE_VERSIONS))
+    if version == "1.0" and "definitive" in data:
+        raise UnreadableInput(name, "field of format 1.1 in a 1.0 document", location="definitive",
+                              expected='"format_version": "1.1"')
     try:
-        return Submission.from_dict(data)
+        submission = Submission.from_dict(data)
     except ModelError as exc:
         raise UnreadableInput(name, exc.message, location=exc.path, found=repr(exc.found)[:80]) from None
+    for exc in constraint_errors(submission.definitive, "definitive"):
+        raise UnreadableInput(name, exc.message, location=exc.path, found=repr(exc.found)[:80])
+    return submission

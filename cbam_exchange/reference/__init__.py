@@ -43,3 +43,10 @@ def plausibility(path: Path | None = None) -> dict:
     """Plausibility bands, floors, ratios and bounding boxes (plausibility.toml); not legal figures."""
     with (path or _HERE / "plausibility.toml").open("rb") as fh:
         return tomllib.load(fh)
+
+
+@cache
+def free_allocation_figures(path: Path | None = None) -> dict:
+    """CSCF, production-year bands and the template-route to benchmark-route map (free_allocation.toml)."""
+    with (path or _HERE / "free_allocation.toml").open("rb") as fh:
+        return tomllib.load(fh)

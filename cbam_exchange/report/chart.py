@@ -23,7 +23,7 @@ def bar_chart(bars: list[Bar], unit: str = "tCO2e/t") -> str:
     group = (width - left - 10) / max(len(bars), 1)
     bar_w = min(28.0, group * 0.8 / max(len(kinds), 1))
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 30}" '
-             f'viewBox="0 0 {width} {height + 30}" font-family="DejaVu Sans" font-size="9">']
+             f'viewBox="0 0 {width} {height + 30}" font-family="Noto Sans" font-size="9">']
     for k in range(6):
         y = bottom - (bottom - 20) * k / 5
         parts.append(f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'

@@ -17,13 +17,25 @@ from cbam_exchange.writers.atomic import atomic_output, write_text_atomic
 _MIME = {".json": "application/json", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
+def stylesheet_path() -> Path:
+    """The draft's CSS: a file of its own, given to WeasyPrint as a stylesheet (quotes survive, unlike in an
+    autoescaped template)."""
+    return data_dir("templates") / "report" / "draft.css"
+
+
 def render_html(source: Path, year: int | None, verifier_info: dict[str, Any]) -> tuple[str, dict[str, bytes], Any]:
+    """The HTML for WeasyPrint (styled by `stylesheet_path()`), the evidence files and the validation report."""
     report, files = build(source, year)
     evidence = {name: sha256(data) for name, data in files.items() if name != MANIFEST}
     context = draft_context(report, evidence, verifier_info, source.name)
-    css = (data_dir("templates") / "report" / "report.css").read_text(encoding="utf-8")
-    html = html_environment().get_template("report/draft.html.j2").render(css=css, **context)
+    html = html_environment().get_template("report/draft.html.j2").render(**context)
     return html, files, report
+
+
+def standalone_html(html: str) -> str:
+    """The same HTML with the stylesheet inlined, for a browser reading the file on its own."""
+    css = stylesheet_path().read_text(encoding="utf-8")
+    return html.replace("</head>", f"<style>\n{css}</style>\n</head>", 1)
 
 
 def _finish(pdf_bytes: bytes, files: dict[str, bytes], source_name: str, title: str, subject: str) -> bytes:
@@ -59,8 +71,9 @@ def write_draft(source: Path, target: Path, *, year: int | None = None, verifier
 
     html, files, report = render_html(source, year, verifier_info or {})
     if html_target is not None:
-        write_text_atomic(html_target, html)
-    pdf = weasyprint.HTML(string=html, base_url=str(data_dir("templates"))).write_pdf(pdf_variant="pdf/a-3b")
+        write_text_atomic(html_target, standalone_html(html))
+    pdf = weasyprint.HTML(string=html, base_url=str(data_dir("templates"))).write_pdf(
+        stylesheets=[weasyprint.CSS(filename=str(stylesheet_path()))], pdf_variant="pdf/a-3b")
     s = report.submission
     title = f"Verification-report draft: {s.installation.name or source.name}"
     subject = (f"{s.installation.name or '-'} ({s.installation.country_code or '-'}), reporting period "
