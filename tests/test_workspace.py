@@ -107,8 +107,8 @@ def test_the_50_tonne_threshold(workspace, tmp_path: Path) -> None:
 def test_certificates_and_cost(workspace, tmp_path: Path) -> None:
     lines, decl = lines_of(workspace, tmp_path)
     line = lines[5]
-    # SEFA = mass x benchmark (column B for defaults) x CBAM factor 2026 (0.975); cost at the Q2 2026 price
-    assert line["benchmark_column"] == "B" and line["sefa"] == pytest.approx(2000 * line["benchmark"] * 0.975)
+    # SEFA by hand: 2000 t x Column B of 2523 29 00 (0.666, IR 2025/2620 point 5) x CBAM factor 2026 (0.975) x CSCF 1
+    assert line["benchmark_column"] == "B" and line["sefa"] == pytest.approx(2000 * 0.666 * 0.975)
     assert line["price_period"] == "2026-Q2" and line["price"] == 75.28
     assert line["cost"] == pytest.approx((line["emissions"] - line["sefa"]) * 75.28)
     total = sum(x["emissions"] - x["sefa"] - x["carbon_price_deduction"] for x in lines.values())
@@ -196,3 +196,26 @@ def test_a_line_without_any_value_is_kept_and_reported_not_guessed(workspace, tm
         lines[2]["reason"]
     assert lines[3]["emissions"] == pytest.approx(10 * table_value("CN", "7208") * 1.10)
     assert any("could not be valued" in n for n in decl.notes)
+
+
+def test_default_steel_takes_the_countrys_route_not_the_lowest_benchmark(workspace, tmp_path: Path) -> None:
+    text = "date,cn_code,country,net_mass_t\n2026-02-01,72083900,TR,100\n"
+    lines, _ = lines_of(workspace, tmp_path, text)
+    # Türkiye's default for 7208 is route C (BF/BOF): Column B 1.370, not the lowest 0.072 (scrap/EAF)
+    assert lines[2]["sefa"] == pytest.approx(100 * 1.370 * 0.975)
+    emissions = 100 * table_value("TR", "7208") * 1.10
+    assert lines[2]["certificates"] == pytest.approx(emissions - 100 * 1.370 * 0.975)
+    assert lines[2]["cost"] == pytest.approx(lines[2]["certificates"] * 75.36)  # Q1 2026 price
+
+
+def test_actual_data_sefa_runs_through_the_precursor_chain(workspace, tmp_path: Path) -> None:
+    from cbam_exchange.calc.free_allocation import sefa_for_submission
+    from cbam_exchange.calc.recompute import recompute
+    from cbam_exchange.readers import read_submission
+    lines, _ = lines_of(workspace, tmp_path)
+    steel = next(e for e in EXAMPLES if "steel" in e.name)
+    submission, result = recompute(read_submission(steel))
+    good = sefa_for_submission(submission, result, 2026)[1]
+    own_only = 0.975 * 0.044  # the hot-rolled product's own Column A benchmark, without its precursors
+    assert lines[2]["source"] == "actual" and lines[2]["sefa"] == pytest.approx(1200 * good.sefa)
+    assert good.sefa > 10 * own_only and len(good.terms) > 1

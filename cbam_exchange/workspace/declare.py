@@ -64,16 +64,16 @@ def _actual_index(db: sqlite3.Connection, year: int) -> tuple[dict[tuple[str, st
     problems: dict[str, list[str]] = defaultdict(list)
     rows = db.execute(
         "SELECT s.id, s.installation_id, s.period_start, s.period_end, s.errors, s.superseded_by, p.cn_code, "
-        "p.see_direct, p.see_indirect, p.carbon_price_effective, p.currency FROM submissions s "
+        "p.see_direct, p.see_indirect, p.carbon_price_effective, p.currency, p.row, s.model_json FROM submissions s "
         "JOIN products p ON p.submission_id = s.id ORDER BY s.id")
-    for sid, inst, start, end, errors, superseded, cn, see_d, see_i, price, currency in rows:
+    for sid, inst, start, end, errors, superseded, cn, see_d, see_i, price, currency, row, model in rows:
         if not _year_covers(start, end, year) or superseded is not None:
             continue
         if errors:
             problems[inst].append(f"submission {sid} has {errors} error finding(s) and cannot be used")
             continue
         key = (inst, normalise_cn(cn)[:8])
-        candidate = Actual(sid, inst, see_d, see_i, price, currency)
+        candidate = Actual(sid, inst, row, model, see_d, see_i, price, currency)
         # several products of one CN code (e.g. two cements): the highest SEE, so as never to understate
         if key not in actual or _total(candidate) > _total(actual[key]):
             actual[key] = candidate
@@ -102,7 +102,6 @@ def _parse_date(text: str) -> dt.date:
 def declare(db: sqlite3.Connection, imports: Path, year: int, mapping: Path | None = None) -> Declaration:
     actual, names, problems = _actual_index(db, year)
     source = open_customs(imports, read_mapping(mapping))
-    factor = cbam_factor(year) or 0.0
     notes = []
     if cbam_factor(year) is None:
         notes.append(f"no CBAM factor for {year}: free-allocation adjustment set to 0")
@@ -171,7 +170,7 @@ def declare(db: sqlite3.Connection, imports: Path, year: int, mapping: Path | No
             index = valuations.get(key)
             if index is None:
                 index = valuations[key] = len(table)
-                table.append(valuation(*key, year, actual, names, factor))
+                table.append(valuation(*key, year, actual, names))
                 masses.append(0.0)
                 counts.append(0)
             if (size[1] == "energy") != (table[index]["sector"] == "Electricity") and table[index]["sector"]:

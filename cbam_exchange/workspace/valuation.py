@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any
 
 from cbam_exchange.reference.scope import code_scope, origin
-from cbam_exchange.reference.tables import benchmarks, certificate_price, default_value
+from cbam_exchange.reference.tables import certificate_price, default_value
 
 # the sources of a valued line; "exempt" and "out of scope" owe nothing by law, "unresolved" could not be valued
 PRICED = ("actual", "default")
@@ -21,6 +21,8 @@ PRICED = ("actual", "default")
 class Actual:
     submission_id: int
     installation_id: str
+    row: int
+    model_json: str
     see_direct: float | None
     see_indirect: float | None
     effective_price: float | None
@@ -28,17 +30,39 @@ class Actual:
 
 
 @cache
-def _benchmark(cn: str, column: str, route: str | None, year: int) -> float | None:
-    band = "2026-2027" if year <= 2027 else "2028-2030"
-    rows = [b for b in benchmarks(cn[:8]) if b.column == column and b.production_years in ("all", band)]
-    if not rows:
-        return None
-    matching = [b.value for b in rows if route and b.route and b.route in route.split("/")]
-    return min(matching) if matching else min(b.value for b in rows)
+def _actual_sefa(model_json: str, row: int, year: int) -> tuple[float | None, str]:
+    """SEFA of a product row of a stored submission through its precursor chain (IR 2025/2620, Column A), and the
+    benchmarks used or why there is none."""
+    import json
+
+    from cbam_exchange.calc.free_allocation import sefa_for_submission
+    from cbam_exchange.calc.recompute import recompute
+    from cbam_exchange.model.submission import Submission
+
+    submission, result = recompute(Submission.from_dict(json.loads(model_json)))
+    good = sefa_for_submission(submission, result, year).get(row)
+    if good is None:
+        return None, f"product row {row} not recomputed"
+    return good.sefa, _explain(good.sefa, good.reason, good.benchmarks, len(good.terms) - 1)
+
+
+@cache
+def _default_sefa(cn: str, country: str | None, year: int, route: str | None) -> tuple[float | None, str]:
+    from cbam_exchange.calc.free_allocation import default_sefa
+
+    found = default_sefa(cn, country, year, route)
+    return found.sefa, _explain(found.sefa, found.reason, found.benchmarks, 0)
+
+
+def _explain(sefa: float | None, reason: str | None, used: list[Any], precursors: int) -> str:
+    if sefa is None:
+        return f"free-allocation adjustment unknown ({reason}): counted as 0"
+    shown = ", ".join(f"{b.node} column {b.column} {b.value:g}" for b in used if b.value is not None)
+    return shown + (f"; {precursors} precursor term(s)" if precursors else "")
 
 
 def valuation(cn_text: str, country_text: str, given: str, date_year: int, quarter: int, year: int,
-              actual: dict[tuple[str, str], Actual], names: dict[str, str], factor: float) -> dict[str, Any]:
+              actual: dict[tuple[str, str], Actual], names: dict[str, str]) -> dict[str, Any]:
     """Everything about a line except its mass."""
     scope = code_scope(cn_text)
     where = origin(country_text)
@@ -71,7 +95,8 @@ def valuation(cn_text: str, country_text: str, given: str, date_year: int, quart
         base.update(source="actual", submission_id=data.submission_id, see_counted=see, markup_pct=None,
                     default_table=None, fallback=None, default_total=None,
                     reason=f"actual data of submission {data.submission_id} ({inst})", benchmark_column="A",
-                    benchmark=_benchmark(cn, "A", None, year), deduction_per_t=deduction)
+                    deduction_per_t=deduction)
+        sefa, used = _actual_sefa(data.model_json, data.row, year)
     else:
         dv = default_value(cn, where.code, year)
         if dv is not None and dv.total_with_markup is None:
@@ -87,9 +112,10 @@ def valuation(cn_text: str, country_text: str, given: str, date_year: int, quart
         base.update(source="default", submission_id=None, see_counted=dv.total_with_markup, markup_pct=dv.markup_pct,
                     default_table=dv.table, default_line=f"{dv.table}, {dv.matched}", fallback=dv.fallback,
                     default_total=dv.total, reason=f"default value: {why}", benchmark_column="B",
-                    benchmark=_benchmark(cn, "B", dv.route, year), deduction_per_t=0.0)
+                    deduction_per_t=0.0)
+        sefa, used = _default_sefa(cn[:8], where.code, year, dv.route)
     base.update(price_period=price.period if price else None, price=price.eur_per_tco2e if price else None,
-                sefa_per_t=(base["benchmark"] or 0.0) * factor)
+                sefa_per_t=sefa or 0.0, sefa_t_per_t=sefa, sefa_basis=used)
     return base
 
 
@@ -99,7 +125,7 @@ def _not_priced(base: dict[str, Any], source: str, reason: str, column: str | No
     the sums and listed with its reason; an unresolved line also names the column and value at fault."""
     return {**base, "counted": None, "source": source, "submission_id": None,
             "see_counted": None, "markup_pct": None, "default_table": None, "fallback": None, "default_total": None,
-            "benchmark": None, "benchmark_column": None, "price_period": None, "price": None, "reason": reason,
+            "sefa_basis": None, "sefa_t_per_t": None, "benchmark_column": None, "price_period": None, "price": None, "reason": reason,
             "sefa_per_t": 0.0, "deduction_per_t": 0.0, "problem_column": column, "problem_value": value}
 
 
