@@ -23,9 +23,12 @@ from cbam_exchange.errors import EXIT_FINDINGS, EXIT_UNREADABLE
 @click.option("--waivers", type=click.Path(path_type=Path, dir_okay=False),
               help="YAML or JSON file of justified fingerprints (who, why, until).")
 @click.option("--jobs", type=int, default=0, help="Worker processes for several files (default: one per core).")
+@click.option("--scheduler", metavar="ADDRESS", help="Run on a Dask distributed cluster (e.g. tcp://host:8786); needs "
+                                                      "cbam-exchange[dask].")
 @guarded
 def validate_command(files: tuple[Path, ...], fmt: str, annotate: Path | None, year: int | None,
-                     select: tuple[str, ...], ignore: tuple[str, ...], waivers: Path | None, jobs: int) -> None:
+                     select: tuple[str, ...], ignore: tuple[str, ...], waivers: Path | None, jobs: int,
+                     scheduler: str | None) -> None:
     """Check submissions: schema, rule catalogue, recomputation, plausibility; findings located at sheet and cell.
 
     Exit code 1 where an error finding remains (not waived), 2 where a file cannot be read.
@@ -51,7 +54,12 @@ def validate_command(files: tuple[Path, ...], fmt: str, annotate: Path | None, y
     import gc
     gc.freeze()  # the libraries' objects are permanent: keep the collector from walking them for every file
     reports = {}
-    if len(files) == 1 or jobs == 1:
+    if scheduler:
+        if annotate is not None:
+            raise click.UsageError("--annotate runs locally: leave out --scheduler")
+        from cbam_exchange.cluster import validate_on_cluster
+        documents = validate_on_cluster(scheduler, list(files), (year, sel, ign, waiver_list))
+    elif len(files) == 1 or jobs == 1:
         documents = []
         for f in files:
             doc, report = validate_file(f, year, sel, ign, waiver_list)

@@ -12,41 +12,50 @@ from cbam_exchange.cli.common import FILE, guarded
 from cbam_exchange.errors import EXIT_FINDINGS, UnreadableInput
 
 
+DB_HELP = ("The workspace: a SQLite file (created on first use) or a postgresql://user@host/database URL that a team "
+           "shares.")
+
+
 @main.command()
 @click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
-@click.option("--db", "workspace", type=FILE, default=Path("cbam-workspace.sqlite"), show_default=True,
-              help="The workspace file (created on first use).")
-@click.option("--jobs", type=int, default=0, help="Worker processes (default: one per core).")
+@click.option("--db", "workspace", default="cbam-workspace.sqlite", show_default=True, help=DB_HELP)
+@click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (default: one per core).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run on a Dask distributed cluster (e.g. tcp://host:8786); needs cbam-exchange[dask].")
 @guarded
-def collect(folders: tuple[Path, ...], workspace: Path, jobs: int) -> None:
+def collect(folders: tuple[Path, ...], workspace: str, jobs: int, scheduler: str | None) -> None:
     """Ingest every supplier file (official template or JSON) found in FOLDERS into the workspace.
 
-    Each file is validated and recomputed; the same file twice is recognised by its hash; a newer submission of the
-    same installation and period supersedes the older one; an unreadable file is recorded and the batch goes on.
+    Each file is validated and recomputed; the same file twice is recognised by its hash; of the submissions of one
+    installation and reporting period the one with the latest file date is current; a file that cannot be read gets
+    its one-line error and the batch goes on. Exit 1 when a file is unreadable or has error findings.
     """
     from cbam_exchange.workspace.collect import collect as run
-    from cbam_exchange.workspace.collect import supplier_files
+    from cbam_exchange.workspace.collect import listing, supplier_files
     from cbam_exchange.workspace.db import connect
 
     db = connect(workspace)
     total = len(supplier_files(folders))
-    with click.progressbar(length=total, label="collecting", file=sys.stderr,
-                           show_pos=True) as bar:
-        summary = run(db, folders, jobs=jobs, progress=bar.update)
-    rows = db.execute("SELECT s.installation_id, i.name, s.period_start, s.period_end, s.errors, s.superseded_by "
-                      "FROM submissions s JOIN installations i ON i.id = s.installation_id ORDER BY i.name").fetchall()
+    with click.progressbar(length=total, label="collecting", file=sys.stderr, show_pos=True,
+                           hidden=not sys.stderr.isatty()) as bar:
+        summary = run(db, folders, jobs=jobs, scheduler=scheduler, progress=bar.update)
+    rows = listing(db)
     db.close()
     click.echo(f"{summary.stored} stored, {summary.unchanged} unchanged, {summary.unreadable} unreadable, "
-               f"{summary.superseded} superseded, {summary.linked} precursor link(s) in {workspace}")
-    for iid, name, start, end, errors, superseded in rows:
-        state = "superseded" if superseded else ("not usable (errors)" if errors else "current")
-        click.echo(f"  {iid}  {name}  {start} to {end}  {state}")
+               f"{summary.superseded} superseded, {summary.older} older than one stored, {summary.with_errors} with "
+               f"errors, {summary.linked} precursor link(s) in {db.name}")
+    for r in rows:
+        start, end = r["period"]
+        click.echo(f"  {r['installation_id']}  {r['name']}  {start} to {end}  {r['path']}  "
+                   f"({r['file_date_basis']} {r['file_date']})  {r['state']}")
     for error in summary.errors:
-        click.echo(f"  unreadable: {error}", err=True)
+        click.echo(f"error: {error}", err=True)
+    if summary.exit_findings:
+        sys.exit(EXIT_FINDINGS)
 
 
 @main.command()
-@click.option("--db", "workspace", type=FILE, default=Path("cbam-workspace.sqlite"), show_default=True)
+@click.option("--db", "workspace", default="cbam-workspace.sqlite", show_default=True, help=DB_HELP)
 @click.option("--imports", type=FILE, required=True,
               help="Customs export (CSV in any usual encoding and separator, or .xlsx): date, CN code, country of "
                    "origin, net mass and its unit [, installation, any other columns].")
@@ -57,7 +66,7 @@ def collect(folders: tuple[Path, ...], workspace: Path, jobs: int) -> None:
 @click.option("-o", "--output", "folder", type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the outputs (default: declaration-YEAR).")
 @guarded
-def declare(workspace: Path, imports: Path, mapping: Path | None, year: int, folder: Path | None) -> None:
+def declare(workspace: str, imports: Path, mapping: Path | None, year: int, folder: Path | None) -> None:
     """Estimate the annual declaration: embedded emissions per import line, totals, certificates and their cost,
     and whom to ask for what.
 
@@ -68,12 +77,12 @@ def declare(workspace: Path, imports: Path, mapping: Path | None, year: int, fol
     from cbam_exchange.workspace.declare import declare as run
     from cbam_exchange.workspace.outputs import write_outputs
 
-    if not workspace.exists():
-        raise UnreadableInput(str(workspace), "no such workspace", expected="a file made by cbam collect")
     if not imports.exists():
         raise UnreadableInput(str(imports), "no such file", expected="the customs export to declare")
-    db = connect(workspace)
-    decl = run(db, imports, year, mapping)
+    db = connect(workspace, create=False)
+    with click.progressbar(length=imports.stat().st_size, label="declaring", file=sys.stderr,
+                           hidden=not sys.stderr.isatty()) as bar:
+        decl = run(db, imports, year, mapping, progress=lambda done: bar.update(done - bar.pos))
     db.close()
     written = write_outputs(decl, folder or Path(f"declaration-{year}"))
     t = decl.totals

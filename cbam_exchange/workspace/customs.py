@@ -115,6 +115,7 @@ class CustomsFile:
     encoding: str
     rows: Iterator[tuple[int, list[str]]]
     close: Any = None
+    position: Any = None  # bytes read so far (for a progress bar), where the file is text
 
 
 def _columns(path: Path, header: list[str], mapping: Mapping) -> tuple[dict[str, int], str | None, list[str]]:
@@ -175,7 +176,7 @@ def open_customs(path: Path, mapping: Mapping | None = None) -> CustomsFile:
         ahead = list(itertools.islice(rows, 10_000))
         decimal = _decimal_mark([r[index["net_mass"]] for _, r in ahead if len(r) > index["net_mass"]])
         rows = itertools.chain(ahead, rows)
-    return CustomsFile(path, header, index, extra, unit, decimal, encoding, rows, fh.close)
+    return CustomsFile(path, header, index, extra, unit, decimal, encoding, rows, fh.close, fh.buffer.tell)
 
 
 def _decimal_mark(masses: list[str]) -> str | None:

@@ -15,15 +15,15 @@ import datetime as dt
 import gc
 import math
 import operator
-import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from cbam_exchange.reference.tables import _rows, cbam_factor, manifest, normalise_cn
+from cbam_exchange.workspace.db import Workspace
 from cbam_exchange.workspace.customs import REQUIRED, open_customs, parse_number, read_mapping, unit_size
 from cbam_exchange.workspace.valuation import PRICED, Actual, Lines, group, valuation
 
@@ -56,18 +56,20 @@ def _year_covers(start: str | None, end: str | None, year: int) -> bool:
     return bool(start and end) and int(start[:4]) <= year <= int(end[:4])  # type: ignore[index]
 
 
-def _actual_index(db: sqlite3.Connection, year: int) -> tuple[dict[tuple[str, str], Actual], dict[str, str],
-                                                              dict[str, list[str]]]:
+def _actual_index(db: Workspace, year: int) -> tuple[dict[tuple[str, str], Actual], dict[str, str],
+                                                    dict[str, list[str]]]:
     """(installation, CN) -> actual data of the current valid submission; names -> installation ids;
     installation -> problems of its submissions (for the follow-up list)."""
+    from cbam_exchange.workspace.collect import CURRENT
+
     actual: dict[tuple[str, str], Actual] = {}
     problems: dict[str, list[str]] = defaultdict(list)
-    rows = db.execute(
-        "SELECT s.id, s.installation_id, s.period_start, s.period_end, s.errors, s.superseded_by, p.cn_code, "
-        "p.see_direct, p.see_indirect, p.carbon_price_effective, p.currency, p.row, s.model_json FROM submissions s "
-        "JOIN products p ON p.submission_id = s.id ORDER BY s.id")
-    for sid, inst, start, end, errors, superseded, cn, see_d, see_i, price, currency, row, model in rows:
-        if not _year_covers(start, end, year) or superseded is not None:
+    rows = db.rows(
+        "SELECT s.id, s.installation_id, s.period_start, s.period_end, s.errors, p.cn_code, p.see_direct, "
+        "p.see_indirect, p.carbon_price_effective, p.currency, p.row, s.model_json FROM submissions s "
+        f"JOIN products p ON p.submission_id = s.id WHERE {CURRENT} ORDER BY s.id")
+    for sid, inst, start, end, errors, cn, see_d, see_i, price, currency, row, model in rows:
+        if not _year_covers(start, end, year):
             continue
         if errors:
             problems[inst].append(f"submission {sid} has {errors} error finding(s) and cannot be used")
@@ -78,9 +80,9 @@ def _actual_index(db: sqlite3.Connection, year: int) -> tuple[dict[tuple[str, st
         if key not in actual or _total(candidate) > _total(actual[key]):
             actual[key] = candidate
     names: dict[str, str] = {}
-    for iid, name, unlocode in db.execute("SELECT id, name, unlocode FROM installations"):
+    for iid, name, unlocode, registry in db.rows("SELECT id, name, unlocode, registry_id FROM installations"):
         names[iid.casefold()] = iid
-        for key in (name, unlocode):
+        for key in (name, unlocode, registry):
             if key:
                 names[key.strip().casefold()] = iid
     return actual, names, problems
@@ -99,7 +101,9 @@ def _parse_date(text: str) -> dt.date:
     return _ISO_DATE(t)
 
 
-def declare(db: sqlite3.Connection, imports: Path, year: int, mapping: Path | None = None) -> Declaration:
+def declare(db: Workspace, imports: Path, year: int, mapping: Path | None = None,
+            progress: Callable[[int], None] | None = None) -> Declaration:
+    """Value every line of the customs export `imports`; `progress(bytes)` is told how far the reading got."""
     actual, names, problems = _actual_index(db, year)
     source = open_customs(imports, read_mapping(mapping))
     notes = []
@@ -130,6 +134,8 @@ def declare(db: sqlite3.Connection, imports: Path, year: int, mapping: Path | No
     gc.disable()  # a million small tuples hold no reference cycles: the collector would only walk them again
     try:
         for number, row in source.rows:
+            if progress and not number & 0xFFFF and source.position:
+                progress(source.position())
             if len(row) < width:
                 if not any(row):
                     continue
