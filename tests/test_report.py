@@ -70,8 +70,9 @@ def test_the_text_carries_what_a_verifier_needs(draft: Path, submission_with_fin
     report = validate(read_submission(submission_with_findings))
     for product in report.result.products:
         assert product.cn_code in text
-        assert f"{product.see_direct:.5f}" in text and f"{product.see_total:.5f}" in text
+        assert f"{product.see_direct:.5f}" in text and f"{product.see_indirect:.5f}" in text
     assert "Materiality assessment" in text and "material" in text
+    assert "reported, not counted" in text  # Annex II goods: indirect emissions shown but not on the basis
     # row 1 is declared 7.6 % below its recomputed SEE: material and not verified
     assert "Suggested: not verified" in text
 
@@ -112,3 +113,26 @@ def test_check_refuses_a_pdf_that_is_not_a_draft(tmp_path: Path) -> None:
     pdf.save(plain)
     run = cbam("report", "check", str(plain))
     assert run.returncode == 2 and "no manifest.json" in run.stderr
+
+
+def test_a_2023_file_is_a_transitional_report_without_mark_up(tmp_path: Path) -> None:
+    from cbam_exchange.report.pdf import render_html
+
+    data = json.loads((ROOT / "examples/cement-clinker-two-cements.json").read_text())
+    data["reporting_period"] = {"start": "2023-10-01", "end": "2023-12-31"}
+    source = tmp_path / "transitional.json"
+    source.write_text(json.dumps(data))
+    html, _, _ = render_html(source, None, None)
+    assert "transitional period" in html and "definitive period" not in html
+    assert "mark-up)" not in html and "(+10 %)" not in html and "SEFA" not in html.split("13. Materiality")[1]
+
+
+def test_the_draft_ranks_site_items_by_contribution_and_shows_the_balance(tmp_path: Path) -> None:
+    from cbam_exchange.report.pdf import render_html
+
+    html, _, _ = render_html(ROOT / "examples/steelworks-bf-bof.json", None, None)
+    section = html.split("Items to check on site")[1]
+    assert section.index("P4 Hot strip mill: production") < section.index("P2 Blast furnaces 1-2: directly")
+    assert "Not attributed to CBAM production processes" in html and "Flows not associated with CBAM goods" in html
+    assert "waste gas exported" in html
+    assert "lowest" not in html.split("9. Goods")[1].split("10. Precursors")[0]

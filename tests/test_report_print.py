@@ -195,7 +195,7 @@ def _overflows(source: Path) -> list[str]:
     """Each text box that runs outside the border box of its table cell, as laid out on the page."""
     from weasyprint.formatting_structure import boxes
 
-    html, _, _ = render_html(source, None, {})
+    html, _, _ = render_html(source, None, None)
     document = weasyprint.HTML(string=html).render(stylesheets=[weasyprint.CSS(filename=str(stylesheet_path()))])
     found = []
 

@@ -36,4 +36,6 @@ def installation_totals(submission: Submission, streams: list[StreamResult], pfc
         co2=used["co2"], biomass=used["biomass"], n2o=used["n2o"], pfc=used["pfc"], direct=direct,
         indirect=indirect, total=None if indirect is None else direct + indirect,
         calculation_based=calculation_based, measurement_based=measurement_based,
-        other=direct - (calculation_based + used["pfc"] + measurement_based))
+        other=direct - (calculation_based + used["pfc"] + measurement_based),
+        incomplete=[f"B_EmInst row {s.row}: {', '.join(s.missing)} not provided" for s in streams
+                    if s.status == "incomplete" and manual.co2 is None])

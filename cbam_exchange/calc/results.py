@@ -67,6 +67,7 @@ class InstallationTotals:
     calculation_based: float
     measurement_based: float
     other: float
+    incomplete: list[str] = field(default_factory=list)  # streams left out for lack of an input: a lower bound
 
 
 @dataclass

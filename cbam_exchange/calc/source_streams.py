@@ -47,8 +47,9 @@ def stream_emissions(stream: SourceStream) -> StreamResult:
         result.status = "unknown-method"
         return result
     bio_share = (stream.biomass_content or 0.0) / 100
-    if stream.activity_data is not None:
-        energy = stream.activity_data * (stream.ncv or 0.0) / 1000
+    if stream.activity_data is not None and stream.ncv is not None:
+        # a blank NCV leaves the energy "not provided", never 0 TJ
+        energy = stream.activity_data * stream.ncv / 1000
         result.energy_fossil, result.energy_bio = energy * (1 - bio_share), energy * bio_share
     if not _units_consistent(stream, method):
         result.status = "inconsistent-units"

@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from cbam_exchange.calc.results import ProcessResult, Recomputation
 from cbam_exchange.checks.catalogue import Rule
-from cbam_exchange.checks.findings import Finding, Severity
+from cbam_exchange.checks.findings import Finding
 from cbam_exchange.layouts import expected_cell
 from cbam_exchange.model.submission import ProductionProcess, Submission
+
+
+def key(text: Any) -> str:
+    """A list value as the template compares it: without outer spaces and case ("Pig iron" = "pig iron ")."""
+    return str(text).strip().casefold() if text is not None else ""
+
+
+def by_key(table: dict[str, Any], text: Any) -> Any:
+    """The entry of a table keyed by category, route or code whose key matches `text` without case and spaces."""
+    wanted = key(text)
+    if not wanted:
+        return None
+    return next((v for k, v in table.items() if key(k) == wanted), None)
+
+
+def finite(value: Any) -> bool:
+    """True for a real, finite number: None, text, NaN and infinities are not numbers a rule can judge with."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _show(value: Any) -> str | None:
@@ -44,16 +63,17 @@ class CheckContext:
         ref = expected_cell(self.submission, path)
         return (ref.sheet, ref.cell) if ref else (None, None)
 
-    def report(self, path: str | None, *, value: Any = None, expected: Any = None, severity: Severity | None = None,
+    def report(self, path: str | None, *, value: Any = None, expected: Any = None,
                details: dict[str, object] | None = None, at: tuple[str | None, str | None] | None = None,
                **message_args: Any) -> None:
-        """Record a finding of the running rule at `path` (or at the cell `at`, where the reader noted one)."""
+        """Record a finding of the running rule at `path` (or at the cell `at`, where the reader noted one), with
+        the severity the rule declares: a rule never emits another severity (ruff's contract)."""
         rule = self.rule
         assert rule is not None
         sheet, cell = at if at and at[0] else self.locate(path)
         args = {"value": _show(value), "expected": _show(expected), **message_args}
         self.findings.append(Finding(
-            rule=rule.code, severity=severity or rule.severity, title=rule.name,
+            rule=rule.code, severity=rule.severity, title=rule.name,
             message=rule.message.format(**args), path=path, sheet=sheet, cell=cell, value=_show(value),
             expected=_show(expected), remedy=rule.remedy, reference=rule.reference, details=details or {}))
 
@@ -63,7 +83,7 @@ class CheckContext:
 
     def process_by_name(self, name: str | None) -> tuple[int, ProductionProcess] | None:
         for k, p in enumerate(self.submission.processes):
-            if p.name is not None and name is not None and p.name.strip() == name.strip():
+            if p.name is not None and name is not None and key(p.name) == key(name):
                 return k, p
         return None
 

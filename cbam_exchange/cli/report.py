@@ -31,23 +31,25 @@ def report() -> None:
 @click.argument("file", type=FILE)
 @click.option("-o", "--output", type=FILE, required=True, help="The PDF draft to write.")
 @click.option("--html", "html_output", type=FILE, help="Also write the HTML the PDF is rendered from.")
-@click.option("--verifier-info", type=click.Path(path_type=Path, dir_okay=False),
-              help="YAML or JSON with the verifier's details (report_id, company, accreditation_number, scopes, "
-                   "valid_until, lead_verifier, independent_reviewer, site_visit, site_visit_justification).")
+@click.option("--decisions", "--verifier-info", "decisions_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="YAML or JSON with the verifier's own decisions: report_id, verifier (company, accreditation, "
+                   "team...), visit (type, dates, areas_inspected, justification, material_changes), "
+                   "first_verified_year, last_physical_visit, upstream_verification, findings (fingerprint, status, "
+                   "operator_response), additional_findings. See docs/verifier-decisions.md.")
 @click.option("--year", type=int, help="Year of the default values (default: the reporting year).")
 @guarded
-def report_draft(file: Path, output: Path, html_output: Path | None, verifier_info: Path | None,
+def report_draft(file: Path, output: Path, html_output: Path | None, decisions_file: Path | None,
                  year: int | None) -> None:
     """Draft a verification report (PDF/A-3 with the evidence embedded) for the accredited verifier."""
     from cbam_exchange.report.pdf import write_draft
 
     if output.resolve() == file.resolve():
         raise click.UsageError("the output must not overwrite the submission")
-    info: dict[str, Any] = {}
-    if verifier_info is not None:
-        from cbam_exchange.readers.mapping_file import read_mapping_file
-        info = read_mapping_file(verifier_info, "verifier information")
-    result = write_draft(file, output, year=year, verifier_info=info, html_target=html_output)
+    decisions = None
+    if decisions_file is not None:
+        from cbam_exchange.verification.decisions import read_decisions
+        decisions = read_decisions(decisions_file)
+    result = write_draft(file, output, year=year, decisions=decisions, html_target=html_output)
     click.echo(f"wrote {output} (draft; {result.summary()['errors']} error(s), {result.summary()['warnings']} "
                "warning(s); check it with: cbam report check " + str(output) + ")", err=True)
 

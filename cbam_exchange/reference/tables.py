@@ -285,3 +285,47 @@ def certificate_price(year: int, quarter: int) -> Price | None:
     latest = rows[-1]
     return Price(latest["period"], float(latest["eur_per_tco2e"]), latest["confirmation"],
                  f"no price published for {wanted}: the latest published ({latest['period']}) is used")
+
+
+# The last year of the transitional period (Reg. (EU) 2023/956 Art. 32): a file reporting a year up to this one is
+# judged against the transitional default values, a later one against the definitive table.
+LAST_TRANSITIONAL_YEAR = 2025
+
+
+def _transitional_key(code: str) -> str:
+    """The digits of a transitional line's CN code, before any remark in brackets ("3105 20 (NPK)" -> "310520")."""
+    return normalise_cn(code.split("(")[0])
+
+
+def transitional_default(cn_code: str | None, year: int) -> DefaultValue | None:
+    """The transitional default value of the longest line whose code starts `cn_code` (the shipped table is
+    PARTIAL: None means 'no line in the partial table', never 'no default value exists')."""
+    cn = normalise_cn(cn_code)
+    if not cn:
+        return None
+    best = None
+    for r in _rows("default_values_transitional"):
+        line = _transitional_key(r["cn_code"])
+        if line and cn.startswith(line) and _num(r["total_tco2e_per_t"]) is not None and \
+                (best is None or len(line) > len(_transitional_key(best["cn_code"]))):
+            best = r
+    if best is None:
+        return None
+    table = manifest()["default_values_transitional"]
+    exact = _transitional_key(best["cn_code"]) == cn and "(" not in best["cn_code"]
+    flags = [] if exact else ["heading-level line"]
+    if "UNCONFIRMED" in best["confirmation"].upper():
+        flags.append("unconfirmed")
+    return DefaultValue(
+        cn_code=cn, country=None, table="transitional (world)", line=best["cn_code"],
+        description=best["description"], fallback=None if exact else f"heading-level line {best['cn_code']}",
+        direct=_num(best["direct_tco2e_per_t"]), indirect=_num(best["indirect_tco2e_per_t"]),
+        total=_num(best["total_tco2e_per_t"]), route=None, year=year, markup_pct=None, total_with_markup=None,
+        legal_reference=table.legal_reference, confirmation=best["confirmation"], flags=flags)
+
+
+def applicable_default(cn_code: str | None, country_iso2: str | None, year: int) -> DefaultValue | None:
+    """The default value of the reporting period: the transitional table up to 2025, the definitive one after."""
+    if year <= LAST_TRANSITIONAL_YEAR:
+        return transitional_default(cn_code, year)
+    return default_value(cn_code or "", country_iso2, year) if normalise_cn(cn_code) else None

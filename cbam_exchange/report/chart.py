@@ -7,7 +7,7 @@ from xml.sax.saxutils import escape
 
 _COLOURS = {"see": "#1f4e79", "declared": "#7fa7d1", "default": "#c55a11", "benchmark": "#70ad47"}
 _LABELS = {"see": "SEE recomputed", "declared": "SEE declared", "default": "default value (country)",
-           "benchmark": "lowest CBAM benchmark"}
+           "benchmark": "applicable CBAM benchmark (column A)"}
 
 
 @dataclass
@@ -46,5 +46,32 @@ def bar_chart(bars: list[Bar], unit: str = "tCO2e/t") -> str:
         x = left + j * 150
         parts.append(f'<rect x="{x}" y="{height + 8}" width="10" height="10" fill="{_COLOURS[kind]}"/>'
                      f'<text x="{x + 14}" y="{height + 17}">{_LABELS[kind]}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def tornado_chart(rows: list[tuple[str, float]], title: str) -> str:
+    """Horizontal bars of elasticities (label, value), largest first, negative to the left of the axis."""
+    height = 22 + 16 * len(rows)
+    width, label_w = 640, 300
+    axis = label_w + (width - label_w - 20) / 2
+    span = max([abs(v) for _, v in rows] + [1e-9])
+    half = (width - label_w - 20) / 2 - 30
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 8}" '
+             f'viewBox="0 0 {width} {height + 8}" font-family="DejaVu Sans" font-size="8">',
+             f'<text x="4" y="11" font-weight="bold">{escape(title)}</text>',
+             f'<line x1="{axis:.1f}" x2="{axis:.1f}" y1="16" y2="{height}" stroke="#888"/>']
+    for k, (label, value) in enumerate(rows):
+        y = 20 + 16 * k
+        w = abs(value) / span * half
+        x = axis if value >= 0 else axis - w
+        colour = "#c55a11" if value >= 0 else "#1f4e79"
+        short = label if len(label) <= 58 else label[:57] + "…"
+        anchor_x = axis + w + 3 if value >= 0 else axis - w - 3
+        parts.append(f'<text x="{label_w - 6}" y="{y + 9}" text-anchor="end">{escape(short)}</text>'
+                     f'<rect x="{x:.1f}" y="{y}" width="{max(w, 0.5):.1f}" height="11" fill="{colour}">'
+                     f'<title>{escape(label)} {value:+.4f}</title></rect>'
+                     f'<text x="{anchor_x:.1f}" y="{y + 9}" text-anchor="{"start" if value >= 0 else "end"}">'
+                     f'{value:+.3f}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -1,5 +1,5 @@
-"""Everything the draft template shows, assembled from the validation report (no calculation happens here beyond
-looking figures up)."""
+"""Everything the draft template shows, assembled from the validation report and the verifier's judgement (no
+calculation happens here beyond looking figures up and summing what the page prints)."""
 
 from __future__ import annotations
 
@@ -7,35 +7,121 @@ import datetime as dt
 from typing import Any
 
 from cbam_exchange import __version__
-from cbam_exchange.checks.assessment import MATERIALITY, assess
 from cbam_exchange.checks.run import ValidationReport
 from cbam_exchange.reference.tables import benchmarks, default_value
-from cbam_exchange.report.chart import Bar, bar_chart
+from cbam_exchange.report import numbers
+from cbam_exchange.report.chart import Bar, bar_chart, tornado_chart
+from cbam_exchange.verification.decisions import Decisions
+from cbam_exchange.verification.judgement import Judgement, judge
+from cbam_exchange.verification.rules import materiality_rule
+
+TORNADO_ROWS = 8
 
 
-def draft_context(report: ValidationReport, evidence: dict[str, str], verifier_info: dict[str, Any],
+def _benchmark(g: Any, process: str | None) -> dict[str, Any]:
+    """The benchmark applicable to the good's own process (route and column used for its SEFA), not a minimum."""
+    used = [b for b in (g.sefa.benchmarks if g.sefa else []) if b.node == process]
+    if used:
+        b = used[0]
+        return {"value": b.value, "column": b.column, "routes": ", ".join(b.routes) or "all routes",
+                "note": None if len(b.candidates) <= 1 else
+                f"{len(b.candidates)} rows fit ({', '.join(numbers.sig(c, 4) for c in b.candidates)})"}
+    column_a = [b for b in benchmarks(g.cn_code) if b.column == "A"]
+    if len(column_a) == 1:
+        return {"value": column_a[0].value, "column": "A", "routes": column_a[0].route_meaning or "all routes",
+                "note": None}
+    return {"value": None, "column": "A", "routes": None,
+            "note": "depends on the route: " + "; ".join(f"{b.route_meaning or b.route}: {b.value:g}"
+                                                         for b in column_a) if column_a else "no benchmark"}
+
+
+def _balance(report: ValidationReport) -> dict[str, Any]:
+    r, s = report.result, report.submission
+    dir_em = [p.direct_emissions for p in r.processes if p.direct_emissions is not None]
+    attributed = sum(dir_em) if dir_em else None
+    unattributed = None if attributed is None else r.totals.direct - attributed
+    indirect_sum = sum(p.attributed_indirect for p in r.processes if p.attributed_indirect is not None)
+    fb = s.emissions.fuel_balance
+    return {"direct": r.totals.direct, "attributed": attributed, "unattributed": unattributed,
+            "share": unattributed / r.totals.direct if unattributed is not None and r.totals.direct else None,
+            "indirect": r.totals.indirect, "indirect_attributed": indirect_sum,
+            "indirect_unattributed": None if r.totals.indirect is None else r.totals.indirect - indirect_sum,
+            "fuel_electricity": fb.for_electricity, "fuel_non_cbam": fb.for_non_cbam, "fuel_total": fb.total}
+
+
+def _flows(report: ValidationReport) -> list[dict[str, Any]]:
+    """Flows leaving the CBAM goods: to non-CBAM uses, heat, waste gas and electricity exported."""
+    out = []
+    for p in report.submission.processes:
+        for label, amount, unit, ef in (("consumed by non-CBAM processes", p.consumed_non_cbam, "t", None),
+                                        ("heat exported", p.heat_exported, "TJ", p.heat_exported_ef),
+                                        ("waste gas exported", p.waste_gas_exported, "TJ", p.waste_gas_exported_ef),
+                                        ("electricity exported", p.electricity_exported, "MWh",
+                                         p.electricity_exported_ef)):
+            if amount:
+                out.append({"source": f"{p.id} {p.name or ''}", "flow": label, "amount": amount, "unit": unit,
+                            "ef": ef})
+    for pp in report.submission.purchased_precursors:
+        if pp.consumed_other:
+            out.append({"source": f"{pp.id} {pp.name or ''}", "flow": "purchased precursor used otherwise",
+                        "amount": pp.consumed_other, "unit": "t", "ef": None})
+    return out
+
+
+def _precursors(report: ValidationReport, decisions: Decisions | None) -> list[dict[str, Any]]:
+    s = report.submission
+    extra = {p.precursor_id: p for p in (s.definitive.precursors if s.definitive else [])}
+    year = report.year
+    out = []
+    for pp, r in zip(s.purchased_precursors, report.result.purchased):
+        d = extra.get(pp.id)
+        default = "default" in (pp.see_direct_source or "").casefold()
+        dv = default_value(d.cn_code, pp.country_code, year) if default and d and d.cn_code else None
+        out.append({"pp": pp, "r": r, "extra": d, "default": default, "default_value": dv,
+                    "upstream": decisions.upstream.get(pp.id) if decisions else None})
+    return out
+
+
+def _goods(report: ValidationReport, j: Judgement) -> list[dict[str, Any]]:
+    s = report.submission
+    processes = {sp.id: (sp, rp) for sp, rp in zip(s.processes, report.result.processes)}
+    risks = {r.row: r for r in j.risks}
+    goods = []
+    for product, result, g in zip(s.products, report.result.products, j.goods):
+        sp, rp = processes.get(result.process or "", (None, None))
+        sharing = sum(1 for p in report.result.products if p.process and p.process == result.process)
+        dv = default_value(product.cn_code, s.installation.country_code, report.year) if product.cn_code else None
+        goods.append({"product": product, "result": result, "m": g, "default": dv, "risk": risks.get(product.row),
+                      "benchmark": _benchmark(g, result.process), "process": sp, "quantity": rp.activity_level
+                      if rp else None, "for_market": sp.produced_for_market if sp else None, "sharing": sharing,
+                      "diff_direct": None if g.declared_direct is None or g.see_direct is None
+                      else g.declared_direct - g.see_direct,
+                      "diff_indirect": None if g.declared_indirect is None or g.see_indirect is None
+                      else g.declared_indirect - g.see_indirect})
+    return goods
+
+
+def draft_context(report: ValidationReport, evidence: dict[str, str], decisions: Decisions | None,
                   source_name: str) -> dict[str, Any]:
     s = report.submission
-    assessment = assess(report)
-    declared = {p.row: p for p in s.declared.products} if s.declared and s.declared.available else {}
-    declared_processes = {p.id: p for p in s.declared.processes} if s.declared and s.declared.available else {}
-    goods = []
-    bars = []
-    for product, result in zip(s.products, report.result.products):
-        dv = default_value(product.cn_code, s.installation.country_code, report.year) if product.cn_code else None
-        marks = benchmarks(product.cn_code)
-        lowest = min((b.value for b in marks), default=None)
-        d = declared.get(product.row)
-        goods.append({"product": product, "result": result, "declared": d, "default": dv, "benchmark": lowest,
-                      "materiality": next(g for g in assessment.goods if g.row == product.row)})
-        bars.append(Bar(f"{product.row}: {product.cn_code or '—'}",
-                        {"see": result.see_total if dv and dv.indirect is not None else result.see_direct,
-                         "declared": (d.see_total if dv and dv.indirect is not None else d.see_direct) if d else None,
-                         "default": (dv.total if dv.indirect is not None else dv.direct or dv.total) if dv else None,
-                         "benchmark": lowest}))
+    j = judge(report, decisions)
+    goods = _goods(report, j)
+    bars = [Bar(f"{g['product'].row}: {g['product'].cn_code or '—'}",
+                {"see": g["m"].see, "declared": g["m"].declared,
+                 "default": (g["default"].total if g["m"].basis.counts_indirect else g["default"].direct)
+                 if g["default"] else None, "benchmark": g["benchmark"]["value"]}) for g in goods]
+    tornados = []
+    for risk in j.risks:
+        if risk.inputs:
+            rows = [(f"{x.label} ({x.cell or x.path})", x.elasticity) for x in risk.inputs[:TORNADO_ROWS]]
+            tornados.append(tornado_chart(rows, f"Product row {risk.row} ({risk.cn_code or '—'}): elasticity of "
+                                                f"{risk.basis.label}"))
     return {
-        "s": s, "result": report.result, "year": report.year, "findings": report.findings,
-        "assessment": assessment, "materiality": MATERIALITY, "goods": goods, "chart": bar_chart(bars),
-        "declared_processes": declared_processes, "verifier": verifier_info, "evidence": evidence,
-        "source_name": source_name, "generated": dt.date.today().isoformat(), "version": __version__,
+        "s": s, "result": report.result, "year": report.year, "findings": report.findings, "j": j,
+        "goods": goods, "chart": bar_chart(bars), "tornados": tornados, "balance": _balance(report),
+        "flows": _flows(report), "precursors": _precursors(report, decisions),
+        "materiality_rule": materiality_rule(), "decisions": decisions, "n": numbers,
+        "declared_processes": {p.id: p for p in s.declared.processes} if s.declared and s.declared.available else {},
+        "evidence": evidence, "source_name": source_name, "generated": dt.date.today().isoformat(),
+        "version": __version__,
     }

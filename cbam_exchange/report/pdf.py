@@ -9,6 +9,7 @@ from typing import Any
 
 from cbam_exchange import __version__
 from cbam_exchange.report.context import draft_context
+from cbam_exchange.verification.decisions import Decisions
 from cbam_exchange.report.evidence import MANIFEST, build, sha256
 from cbam_exchange.render.environment import html_environment
 from cbam_exchange.resources import data_dir
@@ -23,11 +24,11 @@ def stylesheet_path() -> Path:
     return data_dir("templates") / "report" / "draft.css"
 
 
-def render_html(source: Path, year: int | None, verifier_info: dict[str, Any]) -> tuple[str, dict[str, bytes], Any]:
+def render_html(source: Path, year: int | None, decisions: Decisions | None) -> tuple[str, dict[str, bytes], Any]:
     """The HTML for WeasyPrint (styled by `stylesheet_path()`), the evidence files and the validation report."""
     report, files = build(source, year)
     evidence = {name: sha256(data) for name, data in files.items() if name != MANIFEST}
-    context = draft_context(report, evidence, verifier_info, source.name)
+    context = draft_context(report, evidence, decisions, source.name)
     html = html_environment().get_template("report/draft.html.j2").render(**context)
     return html, files, report
 
@@ -64,12 +65,12 @@ def _finish(pdf_bytes: bytes, files: dict[str, bytes], source_name: str, title: 
     return out.getvalue()
 
 
-def write_draft(source: Path, target: Path, *, year: int | None = None, verifier_info: dict[str, Any] | None = None,
+def write_draft(source: Path, target: Path, *, year: int | None = None, decisions: Decisions | None = None,
                 html_target: Path | None = None) -> Any:
     """Write the PDF draft (and the HTML where asked); returns the validation report it was made from."""
     import weasyprint
 
-    html, files, report = render_html(source, year, verifier_info or {})
+    html, files, report = render_html(source, year, decisions)
     if html_target is not None:
         write_text_atomic(html_target, standalone_html(html))
     pdf = weasyprint.HTML(string=html, base_url=str(data_dir("templates"))).write_pdf(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from cbam_exchange.calc.comparison import compare
 from cbam_exchange.checks.catalogue import Example, rule
-from cbam_exchange.checks.context import CheckContext
-from cbam_exchange.checks.findings import Severity
+from cbam_exchange.checks.context import CheckContext, finite
+from cbam_exchange.reference import plausibility
 
 TOLERANCE = 1e-3  # relative deviation accepted before a declared SEE counts as misstated (methodology 10.2 U1)
 MATERIALITY = 0.05  # IR (EU) 2025/2546 Art. 5: 5 % of the specific embedded emissions of a good
@@ -75,31 +75,57 @@ def totals(ctx: CheckContext) -> None:
             ctx.report(f"declared.products[{k}].see_total", value=p.see_total, expected=parts, row=p.row)
 
 
-@rule("AR-004", "installation-balance", "warning",
-      "The production processes are attributed {attributed:,.0f} tCO2e but the installation emits "
-      "{total:,.0f} tCO2e directly ({share}).",
-      rationale="Emissions attributed to the processes cannot exceed the installation's; a large unattributed "
-                "rest must be explained by non-CBAM activities (e.g. a power plant). Error where the processes "
-                "exceed the installation by more than 1 %, warning where more than 20 % is unattributed.",
-      remedy="Check DirEm per process (D_Processes (g)) against the source streams (B_EmInst).",
-      reference="Methodology 10.2 U2; template Summary_Processes rows 84-86",
-      bad=Example({"processes[1].direct_emissions": 9520000}, "processes[1].direct_emissions", "D_Processes!L119"),
-      good=Example({}))
-def installation_balance(ctx: CheckContext) -> None:
-    processes = [p for p in ctx.result.processes if p.direct_emissions is not None]
+def _balance(ctx: CheckContext) -> tuple[float, float, str] | None:
+    """(attributed, installation direct, path of the largest process) where both are complete, else None."""
+    processes = [p for p in ctx.result.processes if finite(p.direct_emissions)]
     total = ctx.result.totals.direct
-    if not processes or not total:
-        return
+    if not processes or not finite(total) or not total or getattr(ctx.result.totals, "incomplete", None):
+        return None  # an installation total missing a stream is no yardstick (MZ-004 names the stream)
     attributed = sum((p.direct_emissions or 0) + (p.heat_emissions or 0) + (p.waste_gas_emissions or 0)
                      for p in processes)
     largest = max(processes, key=lambda p: p.direct_emissions or 0)
-    path = f"processes[{ctx.process_index(largest.id)}].direct_emissions"
-    if attributed > total * 1.01:
-        ctx.report(path, severity=Severity.ERROR, value=attributed, expected=total, attributed=attributed,
-                   total=total, share=f"{(attributed / total - 1) * 100:.1f} % more than the installation")
-    elif attributed < total * 0.8:
+    return attributed, total, f"processes[{ctx.process_index(largest.id)}].direct_emissions"
+
+
+@rule("AR-004", "installation-balance", "warning",
+      "The production processes are attributed {attributed:,.0f} tCO2e but the installation emits "
+      "{total:,.0f} tCO2e directly ({share}).",
+      rationale="A large unattributed rest of the installation's emissions must be explained by activities "
+                "outside CBAM (e.g. a power plant); otherwise emissions are missing from the goods.",
+      remedy="Check DirEm per process (D_Processes (g)) against the source streams (B_EmInst), or explain the "
+             "rest under additional information.",
+      reference="Methodology 10.2 U2 (threshold a plausibility choice); template Summary_Processes rows 84-86",
+      bad=Example({"processes[1].direct_emissions": 3520000}, "processes[1].direct_emissions", "D_Processes!L119"),
+      good=Example({}))
+def installation_balance(ctx: CheckContext) -> None:
+    found = _balance(ctx)
+    if found is None:
+        return
+    attributed, total, path = found
+    share = plausibility()["installation_balance"]["unattributed_warning"]
+    if attributed < total * (1 - share):
         ctx.report(path, value=attributed, expected=total, attributed=attributed, total=total,
                    share=f"{(1 - attributed / total) * 100:.1f} % unattributed")
+
+
+@rule("AR-008", "attributed-exceeds-installation", "error",
+      "The production processes are attributed {attributed:,.0f} tCO2e but the installation emits only "
+      "{total:,.0f} tCO2e directly ({share}).",
+      rationale="Emissions attributed to the production processes cannot exceed the installation's own: the "
+                "excess is counted twice or does not exist.",
+      remedy="Check DirEm per process (D_Processes (g)) against the source streams (B_EmInst); an emission can be "
+             "attributed to one process only.",
+      reference="IR (EU) 2025/2547 Annex III A; methodology 10.2 U2",
+      bad=Example({"processes[1].direct_emissions": 9520000}, "processes[1].direct_emissions", "D_Processes!L119"),
+      good=Example({}))
+def attributed_exceeds(ctx: CheckContext) -> None:
+    found = _balance(ctx)
+    if found is None:
+        return
+    attributed, total, path = found
+    if attributed > total * (1 + plausibility()["installation_balance"]["excess_error"]):
+        ctx.report(path, value=attributed, expected=total, attributed=attributed, total=total,
+                   share=f"{(attributed / total - 1) * 100:.1f} % more than the installation")
 
 
 @rule("AR-005", "formula-overwritten", "error",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from cbam_exchange.checks.catalogue import Example, rule
-from cbam_exchange.checks.context import CheckContext
+from cbam_exchange.checks.context import CheckContext, finite, key
+from cbam_exchange.reference import plausibility
 
 _PRICED = {"products[0].carbon_price_type": "Carbon Tax", "products[0].currency": "TRY",
+           "products[0].carbon_price_share": 100,
            "carbon_price_instrument": "Carbon tax under national law (payment receipts kept)"}
 # EUR per t CO2 above which a carbon price is unusual (well above the EU ETS); only checked for EUR amounts.
 PLAUSIBLE_EUR_PER_TCO2 = 150.0
@@ -27,31 +29,60 @@ def rebate(ctx: CheckContext) -> None:
                        currency=p.currency or "currency not stated")
 
 
+def named(text: str | None) -> bool:
+    """True where a text names something: blank, 'None', 'n/a' and the like name nothing."""
+    return key(text) not in plausibility()["not_named"]["words"]
+
+
+def named(text: str | None) -> bool:
+    """True where a text names something: blank, 'None', 'n/a' and the like name nothing."""
+    return key(text) not in plausibility()["not_named"]["words"]
+
+
 @rule("CP-002", "price-without-evidence", "warning",
       "Product row {row}: a carbon price of {value} per t is claimed {missing}.",
-      rationale="A carbon price paid can be deducted only if the instrument is named and payment is evidenced "
-                "(proof of payment certified by an independent person).",
-      remedy="Name the type of instrument (Summary_Products AL) and the instrument itself (Summary_Processes M13), "
-             "and keep the proof of payment.",
-      reference="Reg. (EU) 2023/956 Art. 9(2); methodology 10.9 C6",
-      bad=Example({"products[0].carbon_price_due": 10}, "products[0].carbon_price_due", "Summary_Products!AR10"),
+      rationale="A carbon price paid can be deducted only if the type of instrument, the share of emissions it "
+                "covers and the currency are stated and payment is evidenced (proof of payment certified by an "
+                "independent person). 'None' or 'n/a' name nothing.",
+      remedy="State the type of instrument (Summary_Products AL), the share covered (AM) and the currency (AQ), and "
+             "keep the proof of payment.",
+      reference="Reg. (EU) 2023/956 Art. 9(2); methodology 10.9 C3 and C6",
+      bad=Example({**_PRICED, "products[0].carbon_price_type": "None", "products[0].carbon_price_due": 10},
+                  "products[0].carbon_price_due", "Summary_Products!AR10"),
       good=Example({**_PRICED, "products[0].carbon_price_due": 10}))
 def price_evidence(ctx: CheckContext) -> None:
-    instrument = (ctx.submission.carbon_price_instrument or "").strip()
     for k, p in enumerate(ctx.submission.products):
-        if not p.carbon_price_due:
+        if not finite(p.carbon_price_due) or not p.carbon_price_due:
             continue
-        kind = (p.carbon_price_type or "").strip()
         missing = []
-        if not kind or kind.casefold() == "none":
+        if not named(p.carbon_price_type):
             missing.append("without a type of instrument")
-        if not instrument:
-            missing.append("without naming the instrument")
-        if not p.currency:
+        if p.carbon_price_share is None:
+            missing.append("without the share of emissions covered")
+        if not named(p.currency):
             missing.append("without a currency")
         if missing:
             ctx.report(f"products[{k}].carbon_price_due", value=p.carbon_price_due, row=p.row,
-                       missing=" and ".join(missing))
+                       missing=", ".join(missing))
+
+
+@rule("CP-004", "price-with-instrument-none", "info",
+      "A carbon price is claimed for {count} product row(s) while the carbon price instrument is given as "
+      "{value!r}.",
+      rationale="The instrument under which the price was paid must be described with its legal act; 'None' names "
+                "nothing. Where the price was paid upstream for a purchased precursor, the installation may have "
+                "no instrument of its own, so this is information for the verifier to clear, not an error.",
+      remedy="Describe the instrument and its legal act in Summary_Processes M13, or explain that the price was "
+             "paid for a precursor.",
+      reference="Reg. (EU) 2023/956 Art. 9; IR (EU) 2025/2547 Annex IV item 16; methodology 10.9 C6",
+      bad=Example({**_PRICED, "carbon_price_instrument": "None", "products[0].carbon_price_due": 10},
+                  "carbon_price_instrument", "Summary_Processes!M13"),
+      good=Example({**_PRICED, "products[0].carbon_price_due": 10}))
+def price_instrument_none(ctx: CheckContext) -> None:
+    rows = [p for p in ctx.submission.products if finite(p.carbon_price_due) and p.carbon_price_due]
+    if rows and not named(ctx.submission.carbon_price_instrument):
+        ctx.report("carbon_price_instrument", value=ctx.submission.carbon_price_instrument or "",
+                   count=len(rows))
 
 
 @rule("CP-003", "price-implausibly-high", "warning",

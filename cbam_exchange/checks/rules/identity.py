@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 
 from cbam_exchange.checks.catalogue import Example, rule
-from cbam_exchange.checks.context import CheckContext
+from cbam_exchange.checks.context import CheckContext, key
 from cbam_exchange.reference import plausibility
 from cbam_exchange.reference.tables import cn_info
 
@@ -137,7 +137,7 @@ def cn_category(ctx: CheckContext) -> None:
         if info is None or found is None or not found[1].category:
             continue
         category = found[1].category.strip()
-        if info.category.strip() != category:
+        if key(info.category) != key(category):
             ctx.report(f"products[{k}].cn_code", value=product.cn_code, expected=category,
                        cn_category=info.category, process=product.process)
 
@@ -167,10 +167,10 @@ def nothing_to_declare(ctx: CheckContext) -> None:
 def duplicate_process(ctx: CheckContext) -> None:
     seen: dict[str, int] = {}
     for k, p in enumerate(ctx.submission.processes):
-        key = (p.name or "").strip().casefold()
-        if key and key in seen:
+        name = key(p.name)
+        if name and name in seen:
             ctx.report(f"processes[{k}].name", value=p.name, expected="a name not used by another process")
-        seen.setdefault(key, k)
+        seen.setdefault(name, k)
 
 
 @rule("ID-010", "duplicate-product", "warning",
@@ -185,10 +185,10 @@ def duplicate_product(ctx: CheckContext) -> None:
     keys = Counter()
     first: dict[tuple, int] = {}
     for k, p in enumerate(ctx.submission.products):
-        key = ((p.process or "").strip(), (p.cn_code or "").strip(), (p.name or "").strip())
-        keys[key] += 1
-        if keys[key] == 1:
-            first[key] = k
+        row_key = (key(p.process), key(p.cn_code), key(p.name))
+        keys[row_key] += 1
+        if keys[row_key] == 1:
+            first[row_key] = k
         else:
             ctx.report(f"products[{k}].cn_code", value=p.cn_code,
-                       rows=f"{ctx.submission.products[first[key]].row} and {p.row}")
+                       rows=f"{ctx.submission.products[first[row_key]].row} and {p.row}")

@@ -4,7 +4,7 @@ then silently enters the sums; these rules flag zeros that are physically implau
 from __future__ import annotations
 
 from cbam_exchange.checks.catalogue import Example, rule
-from cbam_exchange.checks.context import CheckContext
+from cbam_exchange.checks.context import CheckContext, key
 from cbam_exchange.reference import plausibility
 
 
@@ -31,10 +31,10 @@ def zero_factor(ctx: CheckContext) -> None:
       bad=Example({"processes[1].direct_emissions": 0}, "processes[1].direct_emissions", "D_Processes!L119"),
       good=Example({}))
 def zero_direct(ctx: CheckContext) -> None:
-    emitting = set(plausibility()["emitting"]["categories"])
+    emitting = {key(c) for c in plausibility()["emitting"]["categories"]}
     for k, p in enumerate(ctx.submission.processes):
         level = ctx.result.processes[k].activity_level
-        if p.direct_emissions == 0 and level and (p.category or "").strip() in emitting:
+        if p.direct_emissions == 0 and level and key(p.category) in emitting:
             ctx.report(f"processes[{k}].direct_emissions", value=0.0, process=p.name or p.id, category=p.category)
 
 
@@ -50,6 +50,6 @@ def zero_direct(ctx: CheckContext) -> None:
 def zero_precursor(ctx: CheckContext) -> None:
     exempt = set(plausibility()["zero_origin"]["countries"])
     for k, pp in enumerate(ctx.submission.purchased_precursors):
-        if pp.see_direct == 0 and (pp.country_code or "").upper() not in exempt:
+        if pp.see_direct == 0 and key(pp.country_code).upper() not in exempt:
             ctx.report(f"purchased_precursors[{k}].see_direct", value=0.0, precursor=pp.name or pp.id,
                        country=pp.country_code or "an unstated country")

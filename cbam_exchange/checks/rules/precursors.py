@@ -3,28 +3,33 @@
 from __future__ import annotations
 
 from cbam_exchange.checks.catalogue import Example, rule
-from cbam_exchange.checks.context import CheckContext
+from cbam_exchange.checks.context import CheckContext, by_key, key
 from cbam_exchange.reference import plausibility
 
 
 @rule("PR-001", "expected-precursor-missing", "warning",
       "{process} makes {category} but consumes no {expected}.",
       rationale="Complex goods carry the embedded emissions of their precursors; a cement without clinker or a "
-                "rolled product without crude steel leaves those emissions out.",
+                "rolled product without crude steel leaves those emissions out. A bubble (joint) process that "
+                "includes the precursor's category makes it itself and is not flagged.",
       remedy="Enter the precursor consumed: from an own process (D_Processes (c) of the producing process) or "
              "purchased (E_PurchPrec (b)).",
       reference="IR (EU) 2025/2547 Annex II (relevant precursors); methodology 10.5 M11",
-      bad=Example({"processes[2].consumed_by": []}, "processes[3].name", "A_InstData!L86"), good=Example({}))
+      bad=Example({"processes[2].consumed_by": []}, "processes[3].name", "A_InstData!L86"),
+      good=Example({"processes[2].consumed_by": [], "processes[3].included_categories": ["Crude steel"]}))
 def expected_precursor(ctx: CheckContext) -> None:
     expected = plausibility()["expected_precursors"]
-    categories = {p.id: (p.category or "").strip() for p in ctx.submission.processes}
-    categories |= {p.id: (p.category or "").strip() for p in ctx.submission.purchased_precursors}
+    categories = {p.id: key(p.category) for p in ctx.submission.processes}
+    categories |= {p.id: key(p.category) for p in ctx.submission.purchased_precursors}
     for k, process in enumerate(ctx.submission.processes):
-        wanted = expected.get((process.category or "").strip())
+        wanted = by_key(expected, process.category)
         if not wanted:
             continue
+        wanted_keys = {key(w) for w in wanted}
+        # a bubble (joint) process makes the precursor itself: listed among its included goods categories
+        joint = {key(c) for c in process.included_categories}
         used = {categories.get(u.id) for u in ctx.result.processes[k].precursors}
-        if not used & set(wanted):
+        if not (used | joint) & wanted_keys:
             ctx.report(f"processes[{k}].name", value=process.name, expected=" or ".join(wanted),
                        process=process.name or process.id, category=process.category)
 

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import re
+
 from cbam_exchange.checks.catalogue import Example, rule
 from cbam_exchange.checks.context import CheckContext
-from cbam_exchange.checks.findings import Severity
+from cbam_exchange.model.submission import ReadNote
+
+# A formula that is a constant truth value: its result is evident without calculation.
+_BOOLEAN = re.compile(r"^=?\s*(TRUE|FALSE)\s*(\(\s*\))?\s*$", re.IGNORECASE)
+# Model paths whose value nothing computes with or checks (free text for people, flags the template itself
+# derives): an input formula there changes no result.
+_UNUSED = re.compile(r"^(installation\.(name_local|street|economic_activity|post_code|po_box|city|representative\.)"
+                     r"|verifier\.|data_quality\.|additional_information$"
+                     r"|processes\[\d+\]\.(measurable_heat_applicable|waste_gases_applicable)$"
+                     r"|products\[\d+\]\.name$)")
 
 
-def _notes(ctx: CheckContext, code: str, severity: Severity | None = None) -> None:
+def _matters(note: ReadNote) -> bool:
+    """False for a formula whose result is evident (=TRUE()) or that no calculation or check uses."""
+    return not (_BOOLEAN.match(note.found or "") or _UNUSED.match(note.path or ""))
+
+
+def _notes(ctx: CheckContext, code: str, only_if_used: bool = False) -> None:
     for note in ctx.submission.notes:
-        if note.code == code:
-            ctx.report(note.path, value=note.found, severity=severity, detail=note.message,
-                       at=(note.sheet, note.cell))
+        if note.code == code and (not only_if_used or _matters(note)):
+            ctx.report(note.path, value=note.found, detail=note.message, at=(note.sheet, note.cell))
 
 
 @rule("RD-001", "unreadable-value", "error", "The cell holds {value!r}: {detail}.",
@@ -38,14 +53,15 @@ def text_number(ctx: CheckContext) -> None:
 
 @rule("RD-003", "input-formula-not-evaluated", "warning", "{detail}",
       rationale="An input cell holding a formula without a calculated value cannot be read; the toolkit evaluates "
-                "references to quantities it recomputes, and says which reference it could not.",
+                "references to quantities it recomputes, and says which reference it could not. Constant truth "
+                "values (=TRUE(), =FALSE()) and formulas in cells no calculation uses are not flagged.",
       remedy="Open and save the workbook in Excel so that it is calculated, or enter the value itself.",
       reference="Template 2.1.1 (input cells are meant for values)", template_only=True,
       bad=Example({"formula:D_Processes!L54": "Summary_Processes!K71"}, "processes[0].direct_emissions",
                   "D_Processes!L54"),
       good=Example({}))
 def formula_not_evaluated(ctx: CheckContext) -> None:
-    _notes(ctx, "READ-FORMULA")
+    _notes(ctx, "READ-FORMULA", only_if_used=True)
 
 
 @rule("RD-004", "input-formula-evaluated", "info", "{detail}",
@@ -57,7 +73,7 @@ def formula_not_evaluated(ctx: CheckContext) -> None:
                   "D_Processes!L54"),
       good=Example({}))
 def formula_evaluated(ctx: CheckContext) -> None:
-    _notes(ctx, "READ-FORMULA-EVALUATED")
+    _notes(ctx, "READ-FORMULA-EVALUATED", only_if_used=True)
 
 
 @rule("RD-005", "value-not-in-template-list", "warning", "{detail}",

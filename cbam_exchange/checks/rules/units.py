@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from cbam_exchange.calc.recompute import recompute
 from cbam_exchange.checks.catalogue import Example, rule
-from cbam_exchange.checks.context import CheckContext
+from cbam_exchange.checks.context import CheckContext, by_key
 from cbam_exchange.model.paths import set_path
 from cbam_exchange.reference import plausibility
 
@@ -54,7 +54,7 @@ def candidates(ctx: CheckContext) -> Iterator[Candidate]:
             yield Candidate(f"processes[{k}].electricity_ef", process.electricity_ef, "electricity_ef",
                             _band("electricity_ef"))
         level = ctx.result.processes[k].activity_level
-        band = intensity.get((process.category or "").strip())
+        band = by_key(intensity, process.category)
         if process.electricity_consumed and level and isinstance(band, list):
             # the band of the amount follows from the category's intensity band and the production
             yield Candidate(f"processes[{k}].electricity_consumed", process.electricity_consumed,

@@ -1,0 +1,220 @@
+"""Misstatements quantified per good on its legal basis, individually and in aggregate, against 5 % of the good's
+SEE (absolute threshold in tCO2e/t and relative), and the same test on the good's SEFA.
+
+One sign convention throughout: impact = declared (or as filed) minus recomputed (or corrected); positive means the
+file overstates. Only uncorrected misstatements count (open ones are treated as uncorrected). The aggregate is
+shown net (signed sum) and gross (sum of absolute values); the good is material where the gross aggregate reaches
+the threshold, so that opposite errors cannot hide each other.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+
+from cbam_exchange.calc.free_allocation import GoodSefa, sefa_for_submission
+from cbam_exchange.calc.recompute import recompute
+from cbam_exchange.checks.findings import Finding
+from cbam_exchange.checks.run import ValidationReport
+from cbam_exchange.model.paths import set_path
+from cbam_exchange.verification.basis import Basis, basis_for
+from cbam_exchange.verification.chain import Chain, goods_using
+from cbam_exchange.verification.classes import Impact, Item
+from cbam_exchange.verification.decisions import Decisions
+from cbam_exchange.verification.rules import materiality
+
+_INDEX = re.compile(r"^(declared\.products|declared\.processes|processes|purchased_precursors)\[(\d+)\]\.?(\w*)")
+
+
+@dataclass
+class GoodMateriality:
+    row: int
+    cn_code: str | None
+    name: str | None
+    basis: Basis
+    see: float | None  # recomputed, on the basis
+    see_direct: float | None
+    see_indirect: float | None
+    declared_direct: float | None = None
+    declared_indirect: float | None = None
+    declared_total: float | None = None
+    impacts: list[tuple[Item, Impact]] = field(default_factory=list)
+    sefa: GoodSefa | None = None
+    sefa_impacts: list[tuple[Item, Impact]] = field(default_factory=list)
+
+    @property
+    def threshold(self) -> float | None:
+        return None if self.see is None else materiality() * abs(self.see)
+
+    @property
+    def declared(self) -> float | None:
+        return self.basis.value(self.declared_direct, self.declared_indirect, self.declared_total)
+
+    def _counted(self, impacts: list[tuple[Item, Impact]]) -> list[Impact]:
+        return [i for item, i in impacts if i.counted and item.uncorrected and item.klass == "misstatement"]
+
+    @property
+    def net(self) -> float:
+        return sum(i.absolute for i in self._counted(self.impacts))
+
+    @property
+    def gross(self) -> float:
+        return sum(abs(i.absolute) for i in self._counted(self.impacts))
+
+    @property
+    def material(self) -> bool | None:
+        """None where the good's SEE cannot be computed (then materiality cannot be assessed)."""
+        if self.threshold is None:
+            return None
+        return self.gross >= self.threshold and self.gross > 0
+
+    @property
+    def sefa_threshold(self) -> float | None:
+        return None if self.sefa is None or self.sefa.sefa is None else materiality() * abs(self.sefa.sefa)
+
+    @property
+    def sefa_gross(self) -> float:
+        return sum(abs(i.absolute) for i in self._counted(self.sefa_impacts))
+
+    @property
+    def sefa_material(self) -> bool | None:
+        if self.sefa_threshold is None:
+            return None
+        return self.sefa_gross >= self.sefa_threshold and self.sefa_gross > 0
+
+    def relative(self, absolute: float) -> float | None:
+        return absolute / abs(self.see) if self.see else None
+
+
+def _goods(report: ValidationReport) -> dict[int, GoodMateriality]:
+    s, categories = report.submission, {p.id: p.category for p in report.submission.processes}
+    declared = {p.row: p for p in s.declared.products} if s.declared and s.declared.available else {}
+    out = {}
+    for p in report.result.products:
+        basis = basis_for(p.cn_code, categories.get(p.process or ""))
+        g = GoodMateriality(p.row, p.cn_code, p.name, basis, basis.value(p.see_direct, p.see_indirect),
+                            p.see_direct, p.see_indirect)
+        d = declared.get(p.row)
+        if d is not None:
+            g.declared_direct, g.declared_indirect, g.declared_total = d.see_direct, d.see_indirect, d.see_total
+        out[p.row] = g
+    return out
+
+
+def _declared_product_impact(g: GoodMateriality, part: str, absolute: float) -> Impact:
+    if g.basis.kind == "direct":
+        counted = part == "see_direct"
+        note = None if counted else ("reported, not counted (Annex II good: direct emissions only)"
+                                     if part == "see_indirect" else "not the good's basis")
+    else:
+        counted = part == "see_total" or (g.declared_total is None and part in ("see_direct", "see_indirect"))
+        note = None if counted else "included in the declared SEE total"
+    return Impact(g.row, part.removeprefix("see_"), absolute, g.relative(absolute), counted, note)
+
+
+def _affected(report: ValidationReport, chain: Chain, path: str | None) -> tuple[list[int], str | None, str]:
+    """Goods a finding at `path` affects, the process or product it sits on, and the quantity."""
+    m = _INDEX.match(path or "")
+    if not m:
+        return [], None, ""
+    kind, k, quantity = m.group(1), int(m.group(2)), m.group(3)
+    s = report.submission
+    if kind == "declared.products":
+        return ([s.declared.products[k].row] if s.declared and k < len(s.declared.products) else []), None, quantity
+    if kind == "declared.processes":
+        node = s.declared.processes[k].id if s.declared and k < len(s.declared.processes) else None
+    else:
+        items = s.processes if kind == "processes" else s.purchased_precursors
+        node = items[k].id if k < len(items) else None
+    if node is None or node not in chain.ids:
+        return [], None, quantity
+    return goods_using(chain, report.result, node), node, quantity
+
+
+def _quantify(item: Item, finding: Finding, report: ValidationReport, chain: Chain,
+              goods: dict[int, GoodMateriality]) -> None:
+    rows, node, quantity = _affected(report, chain, finding.path)
+    item.affected_goods = rows
+    d = finding.details
+    if finding.rule == "AR-002" and d.get("absolute") is not None and rows:
+        g = goods[rows[0]]
+        item.impacts.append(_declared_product_impact(g, quantity, -float(d["absolute"])))  # type: ignore[arg-type]
+    elif finding.rule == "AR-001" and d.get("absolute") is not None and node:
+        absolute = -float(d["absolute"])  # type: ignore[arg-type]
+        for row in rows:
+            g = goods[row]
+            product = next(p for p in report.result.products if p.row == row)
+            if product.process != node:
+                continue
+            part = quantity.removeprefix("see_")
+            counted = part == "direct" or g.basis.counts_indirect
+            note = None if counted else "reported, not counted (Annex II good: direct emissions only)"
+            if counted and g.declared is not None:
+                counted, note = False, "included in the good's declared SEE (product-level comparison)"
+            item.impacts.append(Impact(row, part, absolute, g.relative(absolute), counted, note))
+    elif finding.rule.startswith("UN-"):
+        effects = d.get("effects") or {}
+        for e in effects.get("products", []):  # type: ignore[union-attr]
+            g = goods.get(e["row"])
+            if g is None:
+                continue
+            (od, nd), (oi, ni) = e["see_direct"], e["see_indirect"]
+            old, new = g.basis.value(od, oi), g.basis.value(nd, ni)
+            if old is not None and new is not None and old != new:
+                item.impacts.append(Impact(g.row, g.basis.kind, old - new, g.relative(old - new)))
+            elif g.basis.kind == "direct" and oi is not None and ni is not None and oi != ni:
+                item.impacts.append(Impact(g.row, "indirect", oi - ni, g.relative(oi - ni), False,
+                                           "reported, not counted (Annex II good: direct emissions only)"))
+        item.affected_goods = sorted({i.row for i in item.impacts} | set(rows))
+
+
+def _sefa_of_correction(report: ValidationReport, finding: Finding, before: dict[int, GoodSefa],
+                        item: Item) -> None:
+    """A unit slip in a quantity can move SEFA too (precursor amounts, activity levels): recompute it corrected."""
+    corrected = finding.details.get("corrected")
+    if corrected is None or not finding.path or not before:
+        return
+    patched = copy.deepcopy(report.submission)
+    set_path(patched, finding.path, corrected)
+    patched, result = recompute(patched)
+    after = sefa_for_submission(patched, result, report.year)
+    for row, old in before.items():
+        new = after.get(row)
+        if old.sefa is not None and new is not None and new.sefa is not None and new.sefa != old.sefa:
+            absolute = old.sefa - new.sefa
+            item.sefa_impacts.append(Impact(row, "sefa", absolute, absolute / abs(old.sefa) if old.sefa else None))
+
+
+def assess_materiality(report: ValidationReport, items: list[tuple[Item, Finding | None]], decisions: Decisions,
+                       chain: Chain, definitive: bool) -> list[GoodMateriality]:
+    goods = _goods(report)
+    sefa = sefa_for_submission(report.submission, report.result, report.year) if definitive else {}
+    for row, value in sefa.items():
+        if row in goods:
+            goods[row].sefa = value
+    own = {o.id: o for o in decisions.own}
+    for item, finding in items:
+        if finding is not None and item.klass != "misstatement":
+            item.affected_goods = _affected(report, chain, finding.path)[0]
+        if finding is not None and item.klass == "misstatement":
+            _quantify(item, finding, report, chain, goods)
+            if finding.rule.startswith("UN-"):
+                _sefa_of_correction(report, finding, sefa, item)
+        elif item.id in own:
+            o = own[item.id]
+            for row, absolute in o.impact.items():
+                if row in goods:
+                    item.impacts.append(Impact(row, goods[row].basis.kind, absolute, goods[row].relative(absolute)))
+            for row, absolute in o.sefa_impact.items():
+                g = goods.get(row)
+                if g is not None:
+                    base = g.sefa.sefa if g.sefa and g.sefa.sefa else None
+                    item.sefa_impacts.append(Impact(row, "sefa", absolute, absolute / abs(base) if base else None))
+        for impact in item.impacts:
+            if impact.row in goods:
+                goods[impact.row].impacts.append((item, impact))
+        for impact in item.sefa_impacts:
+            if impact.row in goods:
+                goods[impact.row].sefa_impacts.append((item, impact))
+    return list(goods.values())

@@ -1,0 +1,246 @@
+"""The verifier's judgement: each test injects a misstatement or a decision and asserts the CONCLUSION (material or
+not on the good's legal basis, the finding's class, the suggested opinion), not only that a section exists."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cbam_exchange.calc.recompute import recompute
+from cbam_exchange.checks.run import validate
+from cbam_exchange.errors import UnreadableInput
+from cbam_exchange.model.submission import Submission
+from cbam_exchange.verification.decisions import parse_decisions
+from cbam_exchange.verification.judgement import judge
+from cbam_exchange.verification.opinion import NOT_VERIFIED, SATISFACTORY, WITH_COMMENTS
+from tests.conftest import ROOT
+
+STEEL, CEMENT = "steelworks-bf-bof", "cement-clinker-two-cements"
+# decisions that satisfy the site-visit and upstream rules, so that each test isolates what it injects
+CLEAN_DECISIONS = {
+    "verifier": {"company": "Nordic CBAM Verification AB", "accreditation_number": "SWEDAC 1234",
+                 "lead_verifier": "A. Lind", "team": ["A. Lind", "B. Berg"]},
+    "visit": {"type": "physical", "dates": ["2027-03-02", "2027-03-03"], "areas_inspected": ["blast furnaces"]},
+    "first_verified_year": 2026,
+    "upstream_verification": {"PP1": {"verifier": "Upstream Verif Ltd", "installation": "FeMn smelter",
+                                      "period": "2026"}},
+}
+
+
+def example(name: str) -> dict[str, Any]:
+    return json.loads((ROOT / "examples" / f"{name}.json").read_text())
+
+
+def recomputed(data: dict[str, Any]) -> dict[int, tuple[float, float]]:
+    _, result = recompute(Submission.from_dict(data))
+    return {p.row: (p.see_direct, p.see_indirect) for p in result.products}
+
+
+def declare(data: dict[str, Any], row: int, direct: float, indirect: float) -> dict[str, Any]:
+    """Declared values for every product: exact, except `row` with the given direct and indirect."""
+    products = []
+    for r, (d, i) in recomputed(data).items():
+        d, i = (direct, indirect) if r == row else (d, i)
+        products.append({"row": r, "see_direct": d, "see_indirect": i, "see_total": d + i})
+    data["declared"] = {"available": True, "products": products}
+    return data
+
+
+def judged(data: dict[str, Any], decisions: dict[str, Any] | None = CLEAN_DECISIONS) -> Any:
+    report = validate(Submission.from_dict(data))
+    return judge(report, parse_decisions(decisions, "decisions.yaml") if decisions is not None else None)
+
+
+def good(j: Any, row: int) -> Any:
+    return next(g for g in j.goods if g.row == row)
+
+
+def test_steel_direct_overstated_by_5_5_percent_is_material_on_the_direct_basis() -> None:
+    data = example(STEEL)
+    d, i = recomputed(data)[1]
+    j = judged(declare(data, 1, d * 1.055, i))
+    g = good(j, 1)
+    assert g.basis.kind == "direct" and "Annex II" in g.basis.rule.reference
+    assert g.material is True
+    assert g.net == pytest.approx(0.055 * d, rel=1e-9)  # declared minus recomputed: positive, overstated
+    assert g.threshold == pytest.approx(0.05 * d)
+    item, impact = next((it, im) for it, im in g.impacts if im.counted)
+    assert item.klass == "misstatement" and item.id.startswith("AR-002") and impact.relative == pytest.approx(0.055)
+    assert good(j, 2).material is False
+    assert j.opinion.statement == NOT_VERIFIED
+    assert any("product row 1" in r for r in j.opinion.reasons)
+
+
+def test_steel_indirect_off_by_30_percent_is_reported_not_counted() -> None:
+    data = example(STEEL)
+    d, i = recomputed(data)[1]
+    j = judged(declare(data, 1, d, i * 1.3))
+    g = good(j, 1)
+    assert g.material is False and g.gross == 0
+    assert any(im.part == "indirect" and not im.counted and "not counted" in im.note for _, im in g.impacts)
+    assert j.opinion.statement == WITH_COMMENTS
+
+
+@pytest.mark.parametrize(("excess", "material"), [(0.055, True), (0.04, False)])
+def test_cement_is_judged_on_its_total(excess: float, material: bool) -> None:
+    data = example(CEMENT)
+    d, i = recomputed(data)[1]
+    j = judged(declare(data, 1, d + excess * (d + i), i))
+    g = good(j, 1)
+    assert g.basis.kind == "total"
+    assert g.see == pytest.approx(d + i)
+    assert g.material is material
+    assert g.net == pytest.approx(excess * (d + i), rel=1e-9)
+    assert j.opinion.statement == (NOT_VERIFIED if material else WITH_COMMENTS)
+
+
+def test_a_corrected_misstatement_no_longer_counts() -> None:
+    data = example(STEEL)
+    d, i = recomputed(data)[1]
+    data = declare(data, 1, d * 1.08, i)
+    first = judged(data)
+    fingerprints = [f.fingerprint for f in validate(Submission.from_dict(data)).findings if f.rule == "AR-002"]
+    decisions = dict(CLEAN_DECISIONS, findings=[{"fingerprint": fp, "status": "corrected",
+                                                 "operator_response": "restated in version 2",
+                                                 "correction": "SEE direct recalculated"} for fp in fingerprints])
+    second = judged(data, decisions)
+    assert first.opinion.statement == NOT_VERIFIED and good(first, 1).material
+    assert good(second, 1).material is False
+    assert second.opinion.statement == WITH_COMMENTS
+    item = next(it for it in second.items if it.id.startswith("AR-002"))
+    assert item.status == "corrected" and item.operator_response == "restated in version 2"
+
+
+def test_a_unit_slip_in_the_electricity_factor_counts_for_cement_but_not_for_steel() -> None:
+    for name, material in ((STEEL, False), (CEMENT, True)):
+        data = example(name)
+        data["processes"][0]["electricity_ef"] = data["processes"][0]["electricity_ef"] * 1000  # kg/MWh
+        for p in data["processes"][1:]:
+            p["electricity_ef"] = p["electricity_ef"] * 1000
+        j = judged(data)
+        swap = [it for it in j.items if it.id.startswith("UN-001")]
+        assert swap and all(it.klass == "misstatement" for it in swap)
+        assert any(g.material for g in j.goods) is material, name
+        assert (j.opinion.statement == NOT_VERIFIED) is material
+
+
+VISIT_CASES = [
+    ({"visit": {"type": "virtual", "dates": ["2027-03-02"], "justification": "travel"},
+      "first_verified_year": 2026}, True),
+    ({"visit": {"type": "waived", "justification": "no change", "material_changes": False},
+      "first_verified_year": 2025, "last_physical_visit": "2025-11-04"}, False),
+    ({"visit": {"type": "waived", "justification": "no change", "material_changes": False},
+      "first_verified_year": 2024, "last_physical_visit": "2024-05-01"}, True),
+    ({"visit": {"type": "virtual", "dates": ["2027-03-02"], "justification": "j"},
+      "first_verified_year": 2025, "last_physical_visit": "2025-11-04", "material_changes": None}, None),
+    ({"visit": {"type": "waived", "justification": "j", "material_changes": True},
+      "first_verified_year": 2025, "last_physical_visit": "2025-11-04"}, True),
+    ({"first_verified_year": 2025}, True),
+]
+
+
+@pytest.mark.parametrize(("visit", "limited"), VISIT_CASES)
+def test_site_visit_rules_decide_whether_satisfactory_is_possible(visit: dict[str, Any], limited: bool | None) -> None:
+    visit = {k: v for k, v in visit.items() if k != "material_changes"}
+    if limited is None:
+        limited = True  # material_changes not recorded: the waiver criterion is not shown
+    decisions = {k: v for k, v in CLEAN_DECISIONS.items() if k not in ("visit", "first_verified_year")} | visit
+    data = declare(example(STEEL), 1, *recomputed(example(STEEL))[1])
+    j = judged(data, decisions)
+    limitations = [it for it in j.items if it.klass == "scope limitation"]
+    assert bool(limitations) is limited
+    assert (j.opinion.statement == NOT_VERIFIED) is limited
+    if limited:
+        assert j.opinion.statement not in (SATISFACTORY, WITH_COMMENTS)
+
+
+def test_unconfirmed_site_visit_rules_say_so() -> None:
+    decisions = {k: v for k, v in CLEAN_DECISIONS.items() if k != "visit"} | {
+        "visit": {"type": "waived", "justification": "j", "material_changes": False},
+        "first_verified_year": 2024, "last_physical_visit": "2024-05-01"}
+    j = judged(example(STEEL), decisions)
+    limitation = next(it for it in j.items if it.origin == "site visit")
+    assert "UNCONFIRMED" in (limitation.reference or "")
+
+
+def test_actual_precursor_data_without_upstream_verification_is_a_scope_limitation() -> None:
+    data = declare(example(STEEL), 1, *recomputed(example(STEEL))[1])
+    without = {k: v for k, v in CLEAN_DECISIONS.items() if k != "upstream_verification"}
+    j = judged(data, without)
+    limitation = next(it for it in j.items if it.id == "SL-PP1")
+    assert limitation.klass == "scope limitation" and limitation.affected_goods == [1, 2, 3]
+    assert j.opinion.statement == NOT_VERIFIED
+    assert not [it for it in judged(data).items if it.klass == "scope limitation"]
+
+
+def test_no_decisions_file_never_gives_satisfactory() -> None:
+    data = declare(example(STEEL), 1, *recomputed(example(STEEL))[1])
+    assert judged(data, None).opinion.statement == NOT_VERIFIED
+
+
+def test_verifier_identity_comes_from_one_source() -> None:
+    data = example(STEEL)
+    ours = judged(data)
+    assert ours.verifier["company"] == "Nordic CBAM Verification AB"
+    assert "decisions" in ours.verifier_source
+    assert "Rheinland" not in json.dumps(ours.verifier, default=str)  # nothing mixed in from the workbook
+    theirs = judged(data, {"first_verified_year": 2026})
+    assert theirs.verifier["company"] == "Rheinland Carbon Verification GmbH"
+    assert "operator" in theirs.verifier_source
+
+
+@pytest.mark.parametrize(("decisions", "field"), [
+    ({"visit": {"type": "phyiscal", "dates": ["2027-01-01"]}}, "visit.type"),
+    ({"visit": {"type": "physical"}}, "visit.dates"),
+    ({"visit": {"type": "physical", "dates": ["3 March"]}}, "visit.dates[0]"),
+    ({"first_verified_year": "last year"}, "first_verified_year"),
+    ({"verifier": {"lead_verifier": "X"}}, "verifier.company"),
+    ({"findings": [{"fingerprint": "abc", "status": "fixed"}]}, "findings[0].status"),
+    ({"additional_findings": [{"id": "V1", "class": "misstatement"}]}, "additional_findings[0].description"),
+    ({"additional_findings": [{"id": "V1", "class": "misstatement", "description": "d", "impact": {"1": "big"}}]},
+     "additional_findings[0].impact.1"),
+    ({"site_visit": "physical"}, "site_visit"),
+])
+def test_decisions_errors_name_the_field(decisions: dict[str, Any], field: str) -> None:
+    with pytest.raises(UnreadableInput) as caught:
+        parse_decisions(decisions, "decisions.yaml")
+    assert caught.value.location == field
+
+
+def test_bad_decisions_file_exits_2_naming_the_field(tmp_path: Path) -> None:
+    bad = tmp_path / "decisions.yaml"
+    bad.write_text("visit:\n  type: drive-by\n  dates: [2027-03-02]\n")
+    run = subprocess.run([sys.executable, "-m", "cbam_exchange", "report", str(ROOT / "examples" / f"{STEEL}.json"),
+                          "-o", str(tmp_path / "d.pdf"), "--decisions", str(bad)], capture_output=True, text=True,
+                         cwd=ROOT, timeout=300)
+    assert run.returncode == 2
+    assert "visit.type" in run.stderr and "drive-by" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_verifier_finding_with_its_impact_counts_towards_materiality() -> None:
+    data = declare(example(STEEL), 1, *recomputed(example(STEEL))[1])
+    d = recomputed(data)[3][0]
+    own = {"id": "V-1", "class": "misstatement", "description": "slab tonnage double-counted at the weighbridge",
+           "impact": {"3": -0.06 * d}, "status": "uncorrected", "operator_response": "disputed"}
+    j = judged(data, dict(CLEAN_DECISIONS, additional_findings=[own]))
+    assert good(j, 3).material is True and good(j, 3).net == pytest.approx(-0.06 * d)
+    assert j.opinion.statement == NOT_VERIFIED
+    item = next(it for it in j.items if it.id == "V-1")
+    assert item.affected_goods == [3] and item.origin == "verifier"
+
+
+def test_sefa_has_its_own_five_percent_test() -> None:
+    data = example(STEEL)
+    j = judged(data)
+    g = good(j, 1)
+    assert g.sefa is not None and g.sefa.sefa and g.sefa_threshold == pytest.approx(0.05 * g.sefa.sefa)
+    own = {"id": "V-2", "class": "misstatement", "description": "wrong benchmark route",
+           "sefa_impact": {"1": 0.06 * g.sefa.sefa}}
+    j = judged(data, dict(CLEAN_DECISIONS, additional_findings=[own]))
+    assert good(j, 1).sefa_material is True and good(j, 1).material is False
+    assert j.opinion.statement == NOT_VERIFIED and any("SEFA" in r for r in j.opinion.reasons)
