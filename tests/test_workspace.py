@@ -288,3 +288,31 @@ def test_actual_data_sefa_runs_through_the_precursor_chain(workspace, tmp_path: 
     own_only = 0.975 * 0.044  # the hot-rolled product's own Column A benchmark, without its precursors
     assert lines[2]["source"] == "actual" and lines[2]["sefa"] == pytest.approx(1200 * good.sefa)
     assert good.sefa > 10 * own_only and len(good.terms) > 1
+
+
+def test_installation_identity_keeps_every_script_apart_and_variants_together() -> None:
+    from cbam_exchange.model.identity import installation_id
+    from cbam_exchange.readers import read_submission
+    steel = next(e for e in EXAMPLES if "steel" in e.name)
+
+    def ident(name: str, unlocode: str | None = None, registry: str | None = None, lat: float | None = None) -> str:
+        s = read_submission(steel)
+        s.installation.name, s.installation.unlocode, s.installation.country_code = name, unlocode, "CN"
+        s.installation.name_local = None
+        s.installation.latitude = s.installation.longitude = lat
+        if registry:
+            from cbam_exchange.model.definitive import DefinitivePeriod
+            s.definitive = s.definitive or DefinitivePeriod()
+            s.definitive.registry_installation_id = registry
+        return installation_id(s)
+
+    # two different Chinese names without UN/LOCODE: an ASCII transliteration would make both empty and equal
+    assert ident("宝山钢铁股份有限公司") != ident("鞍山钢铁集团有限公司")
+    assert ident("Магнитогорский завод") != ident("Челябинский завод")
+    # the same name in full-width letters, other case or spacing is the same installation
+    assert ident("ＡＢＣ Steel  Works") == ident("abc steel works")
+    # the UN/LOCODE tells two plants of one name apart; the Registry identifier wins over everything else
+    assert ident("Plant", "CN SHA") != ident("Plant", "CN NGB")
+    assert ident("Plant", "CN SHA", registry="CN-0001") == ident("Other name", None, registry="cn-0001")
+    # no name at all: the coordinates identify the site
+    assert ident("", lat=31.2) != ident("", lat=39.9)

@@ -124,7 +124,8 @@ def declare(db: Workspace, imports: Path, year: int, mapping: Path | None = None
     pick = operator.itemgetter(*i_extra) if i_extra else None
     extras_of = (lambda r: (pick(r),)) if len(i_extra) == 1 else pick  # noqa: E731
     width = max(col.values()) + 1
-    units: dict[str, tuple[float, str] | None] = {}
+    units: dict[str, tuple[float, bool] | None] = {}  # unit as written -> (tonnes per unit, is energy)
+    kinds: list[bool | None] = []  # per valuation: electricity (MWh), other goods (mass), or not known
     dates: dict[str, tuple[int, int] | str] = {}
     decimal = source.decimal
     fast = decimal == "."
@@ -156,30 +157,28 @@ def declare(db: Workspace, imports: Path, year: int, mapping: Path | None = None
                 except ValueError:
                     bad.append((number, header[i_mass], mass_text, f"not a number{_why(exc)}"))
                     continue
-            if not 0.0 <= mass < math.inf:  # NaN, negative and infinite masses fail here
-                bad.append((number, header[i_mass], mass_text, "not a mass (NaN, infinite or negative)"))
-                continue
             unit_text = row[i_unit] if i_unit is not None else ""
             size = units.get(unit_text, False)
             if size is False:
-                size = units[unit_text] = unit_size(unit_text) if unit_text.strip() else default_unit
+                size = units[unit_text] = _unit(unit_text, default_unit)
             if size is None:
                 bad.append((number, header[i_unit] if i_unit is not None else "unit", unit_text,
                             "unit missing or unknown (kg, t, KGM, TNE; MWh for electricity)"))
                 continue
             mass_t = mass * size[0]
-            if mass_t > limit:
-                bad.append((number, header[i_mass], mass_text, f"implausible: {mass_t:,.0f} t on one line "
-                                                               f"(more than {limit:,.0f} t)"))
+            if not 0.0 <= mass_t <= limit:  # NaN, negative, infinite and implausible masses fail here
+                bad.append((number, header[i_mass], mass_text, _bad_mass(mass_t, limit)))
                 continue
             key = (row[i_cn], row[i_country], row[i_inst].strip() if i_inst is not None else "", *parsed)
             index = valuations.get(key)
             if index is None:
                 index = valuations[key] = len(table)
                 table.append(valuation(*key, year, actual, names))
+                kinds.append(None if not table[-1]["sector"] else table[-1]["sector"] == "Electricity")
                 masses.append(0.0)
                 counts.append(0)
-            if (size[1] == "energy") != (table[index]["sector"] == "Electricity") and table[index]["sector"]:
+            kind = kinds[index]
+            if kind is not None and kind is not size[1]:
                 bad.append((number, header[i_unit] if i_unit is not None else header[i_mass], unit_text or
                             source.header_unit or "", "MWh is for electricity only, and electricity is in MWh"))
                 continue
@@ -196,6 +195,17 @@ def declare(db: Workspace, imports: Path, year: int, mapping: Path | None = None
     bad.extend(_unresolved_lines(rows, table, {name: header[k] for name, k in col.items()}))
     bad.sort()
     return _summarise(year, Lines(rows, table, extra_cols), groups, problems, notes, bad)
+
+
+def _unit(text: str, default: tuple[float, str] | None) -> tuple[float, bool] | None:
+    size = unit_size(text) if text.strip() else default
+    return None if size is None else (size[0], size[1] == "energy")
+
+
+def _bad_mass(mass_t: float, limit: float) -> str:
+    if mass_t > limit and mass_t != math.inf:
+        return f"implausible: {mass_t:,.0f} t on one line (more than {limit:,.0f} t)"
+    return "not a mass (NaN, infinite or negative)"
 
 
 def _why(exc: ValueError) -> str:
