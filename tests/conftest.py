@@ -1,5 +1,6 @@
-"""Shared fixtures. Workbook fixtures are built at test time from the Commission's blank in ../shared (never
-committed); tests that need it skip, saying why, where it is absent."""
+"""Shared fixtures. Workbook fixtures are built at test time from the Commission's blank (never committed): the file
+named by CBAM_BLANK_TEMPLATE, else the .xlsx in ../shared/ec-template/ (CBAM_SHARED moves ../shared). Tests that
+need it skip, saying why, where it is absent; under CI=true they fail instead (tests/ci_skips.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,22 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
+pytest_plugins = ["tests.ci_skips"]
+
 SHARED = Path(os.environ.get("CBAM_SHARED", ROOT.parent / "shared"))
-BLANK = next(iter(sorted((SHARED / "ec-template").glob("*.xlsx"))), None) if (SHARED / "ec-template").is_dir() else None
-NO_BLANK = ("the Commission's blank template is absent (expected in ../shared/ec-template/); workbook fixtures are "
-            "built from it at test time and never committed")
+
+
+def _blank() -> Path | None:
+    named = os.environ.get("CBAM_BLANK_TEMPLATE")
+    if named:
+        return Path(named) if Path(named).is_file() else None
+    folder = SHARED / "ec-template"
+    return next(iter(sorted(folder.glob("*.xlsx"))), None) if folder.is_dir() else None
+
+
+BLANK = _blank()
+NO_BLANK = ("the Commission's blank template is absent (set CBAM_BLANK_TEMPLATE, or put it in ../shared/ec-template/; "
+            "see README); workbook fixtures are built from it at test time and never committed")
 
 
 @pytest.fixture(scope="session")

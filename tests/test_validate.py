@@ -81,7 +81,7 @@ def test_json_contract_and_exit_code(example_workbooks, tmp_path: Path) -> None:
                             constants={"A_InstData!I27": "DEHAM"})
     run = cbam("validate", str(mutated), "--format", "json")
     assert run.returncode == 1, run.stderr
-    doc = json.loads(run.stdout)
+    doc = json.loads(run.stdout)["files"][0]
     assert {"file", "sha256", "findings", "summary"} <= set(doc)
     finding = next(f for f in doc["findings"] if f["rule"] == "ID-003")
     assert finding["location"] == {"sheet": "A_InstData", "cell": "I27", "path": "installation.unlocode"}
@@ -95,9 +95,9 @@ def test_json_contract_and_exit_code(example_workbooks, tmp_path: Path) -> None:
 def test_select_and_ignore(example_workbooks, tmp_path: Path) -> None:
     mutated = edit_workbook(example_workbooks["steelworks-bf-bof"], tmp_path / "m.xlsx",
                             constants={"A_InstData!I27": "DEHAM", "B_EmInst!J19": 0.0561})
-    only_id = json.loads(cbam("validate", str(mutated), "--format", "json", "--select", "ID").stdout)
+    only_id = json.loads(cbam("validate", str(mutated), "--format", "json", "--select", "ID").stdout)["files"][0]
     assert {f["rule"] for f in only_id["findings"]} == {"ID-003"}
-    no_id = json.loads(cbam("validate", str(mutated), "--format", "json", "--ignore", "ID,PR").stdout)
+    no_id = json.loads(cbam("validate", str(mutated), "--format", "json", "--ignore", "ID,PR").stdout)["files"][0]
     assert "ID-003" not in {f["rule"] for f in no_id["findings"]} and "UN-001" in {f["rule"] for f in
                                                                                    no_id["findings"]}
     assert cbam("validate", str(mutated), "--select", "XX-999").returncode == 2
@@ -106,26 +106,28 @@ def test_select_and_ignore(example_workbooks, tmp_path: Path) -> None:
 def test_waivers_survive_revalidation_but_not_for_blocking_errors(example_workbooks, tmp_path: Path) -> None:
     mutated = edit_workbook(example_workbooks["steelworks-bf-bof"], tmp_path / "m.xlsx",
                             constants={"A_InstData!I27": "DEHAM", "Summary_Products!F10": "72044900"})
-    first = json.loads(cbam("validate", str(mutated), "--format", "json").stdout)
+    first = json.loads(cbam("validate", str(mutated), "--format", "json").stdout)["files"][0]
     unlocode = next(f for f in first["findings"] if f["rule"] == "ID-003")
     scope = next(f for f in first["findings"] if f["rule"] == "ID-006")
     waivers = tmp_path / "waivers.yaml"
     waivers.write_text(
         "waivers:\n"
-        f"  - fingerprint: {unlocode['fingerprint']}\n    rule: ID-003\n    who: J. Becker (verifier)\n"
+        f"  - fingerprint: {unlocode['fingerprint']}\n    installation: {first['installation']}\n"
+        "    rule: ID-003\n    who: J. Becker (verifier)\n"
         "    why: plant registered at the port's UN/LOCODE, letter from the authority in file 4\n"
         "    until: 2099-12-31\n"
-        f"  - fingerprint: {scope['fingerprint']}\n    who: A. Supplier\n    why: we think it is fine\n"
+        f"  - fingerprint: {scope['fingerprint']}\n    installation: {first['installation']}\n"
+        "    who: A. Supplier\n    why: we think it is fine\n"
         "    until: 2099-12-31\n")
-    second = json.loads(cbam("validate", str(mutated), "--format", "json", "--waivers", str(waivers)).stdout)
+    second = json.loads(cbam("validate", str(mutated), "--format", "json", "--waivers", str(waivers)).stdout)["files"][0]
     assert [f["rule"] for f in second["waived"]] == ["ID-003"]
     assert second["waived"][0]["waiver"]["who"] == "J. Becker (verifier)"
     refused = next(f for f in second["findings"] if f["rule"] == "ID-006")
     assert "cannot be waived" in refused["waiver"]["refused"]
     expired = tmp_path / "expired.json"
     expired.write_text(json.dumps({"waivers": [{"fingerprint": unlocode["fingerprint"], "who": "x", "why": "y",
-                                                "until": "2020-01-01"}]}))
-    third = json.loads(cbam("validate", str(mutated), "--format", "json", "--waivers", str(expired)).stdout)
+                                                "installation": first["installation"], "until": "2020-01-01"}]}))
+    third = json.loads(cbam("validate", str(mutated), "--format", "json", "--waivers", str(expired)).stdout)["files"][0]
     assert third["waived"] == [] and "expired" in next(f for f in third["findings"]
                                                       if f["rule"] == "ID-003")["waiver"]["refused"]
     bad = tmp_path / "bad.yaml"
@@ -181,6 +183,6 @@ def test_several_files_in_one_run(example_workbooks, tmp_path: Path) -> None:
     broken.write_text("not a workbook")
     run = cbam("validate", *[str(p) for p in example_workbooks.values()], str(broken), "--format", "json",
                "--jobs", "2")
-    docs = json.loads(run.stdout)
+    docs = json.loads(run.stdout)["files"]
     assert len(docs) == 4 and "unreadable" in docs[-1] and run.returncode == 2
     assert all(d["summary"]["errors"] == 0 for d in docs[:3])

@@ -10,7 +10,13 @@ from cbam_exchange.model.submission import Submission
 
 @dataclass
 class Difference:
-    """One quantity both recomputed and declared. `relative` is (recomputed - declared) / |declared|."""
+    """One quantity both recomputed and declared.
+
+    `relative` is (recomputed - declared) / |basis|, where the basis is the declared value, or the recomputed value
+    where the file declares 0 (a relative difference against 0 is undefined, and leaving it empty let a declared 0
+    pass unnoticed); `basis` says which. Declared 0 against a non-zero recomputation is thus a 100 % misstatement.
+    Both 0 is no difference; a missing value (None) on either side leaves absolute and relative None.
+    """
 
     path: str  # model path of the declared value, e.g. declared.products[0].see_direct
     subject: str  # P2, product row 3, installation
@@ -19,15 +25,21 @@ class Difference:
     declared: float | None
     absolute: float | None
     relative: float | None
+    basis: str | None = None  # "declared" or "recomputed": the value the relative difference is measured against
 
 
 def _difference(path: str, subject: str, quantity: str, recomputed: float | None,
                 declared: float | None) -> Difference:
-    absolute = relative = None
+    absolute = relative = basis = None
     if recomputed is not None and declared is not None:
         absolute = recomputed - declared
-        relative = absolute / abs(declared) if declared else (0.0 if absolute == 0 else None)
-    return Difference(path, subject, quantity, recomputed, declared, absolute, relative)
+        if declared != 0:
+            relative, basis = absolute / abs(declared), "declared"
+        elif recomputed != 0:
+            relative, basis = absolute / abs(recomputed), "recomputed"
+        else:
+            relative, basis = 0.0, "declared"
+    return Difference(path, subject, quantity, recomputed, declared, absolute, relative, basis)
 
 
 def compare(submission: Submission, result: Recomputation) -> list[Difference]:

@@ -27,10 +27,14 @@ def validate_file(path: Path, year: int | None, select: Sequence[str], ignore: S
         submission = read_submission(path)
     except UnreadableInput as exc:
         return unreadable_document(str(path), exc.describe()), None
+    from cbam_exchange.model.identity import installation_id
+
     report = validate(submission, year=year, select=select, ignore=ignore)
-    report.findings, report.waived = apply_waivers(report.findings, list(waivers))
-    doc = document(str(path), sha256_of(path), submission.source.template_version, report.year, rules_version(),
-                   report.findings, report.waived, report.summary())
+    sha256 = sha256_of(path)
+    installation = installation_id(submission)
+    report.findings, report.waived = apply_waivers(report.findings, list(waivers), installation, sha256)
+    doc = document(str(path), sha256, submission.source.template_version, report.year, rules_version(),
+                   report.findings, report.waived, report.summary(), installation=installation)
     return doc, report
 
 

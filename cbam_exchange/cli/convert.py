@@ -8,16 +8,18 @@ from pathlib import Path
 import click
 
 from cbam_exchange.cli.app import main
-from cbam_exchange.cli.common import FILE, guarded
+from cbam_exchange.cli.common import FILE, INPUT, guarded, info
 from cbam_exchange.errors import EXIT_UNREADABLE, UnreadableInput
 
 
 @main.command()
-@click.argument("file", type=FILE)
+@click.argument("file", type=INPUT)
 @click.option("-o", "--output", type=FILE, required=True, help="Where to write the result.")
 @click.option("--to", "target", type=click.Choice(["json", "ec-template"]), default="json", show_default=True,
               help="json: the exchange format; ec-template: fill a copy of the blank official template.")
-@click.option("--template", "blank", type=FILE, help="The blank official template (required with --to ec-template).")
+@click.option("--template", "blank", type=FILE, envvar="CBAM_BLANK_TEMPLATE", show_envvar=True,
+              help="The Commission's blank template, `CBAM Communication template for installations_en_20241213.xlsx` "
+                   "(required with --to ec-template; a filled workbook is refused).")
 @click.option("--recalculate", is_flag=True,
               help="With --to ec-template: let LibreOffice calculate the filled workbook so that it carries the "
                    "template's own results (needs LibreOffice installed).")
@@ -35,9 +37,13 @@ def convert(file: Path, output: Path, target: str, blank: Path | None, recalcula
     else:
         if blank is None:
             raise click.UsageError("--to ec-template needs --template BLANK.xlsx (the Commission's blank template)")
-        from cbam_exchange.writers.ec_template import WriteError, write_ec_template
+        from cbam_exchange.writers.ec_template import TemplateNotBlank, WriteError, write_ec_template
         try:
             layout = write_ec_template(submission, blank, output)
+        except TemplateNotBlank as exc:
+            raise UnreadableInput(str(blank), f"--template is not the blank template: {exc}",
+                                  expected="the Commission's blank template (see README: the blank template)") \
+                from None
         except WriteError as exc:
             raise UnreadableInput(str(file), f"cannot be written into the template: {exc}") from None
         if recalculate:
@@ -48,9 +54,9 @@ def convert(file: Path, output: Path, target: str, blank: Path | None, recalcula
             except RecalculationUnavailable as exc:
                 click.echo(f"error: {output} was written but not calculated: {exc}", err=True)
                 sys.exit(EXIT_UNREADABLE)
-            click.echo(f"wrote {output} (template {layout.version}, calculated by LibreOffice)", err=True)
+            info(f"wrote {output} (template {layout.version}, calculated by LibreOffice)")
         else:
-            click.echo(f"wrote {output} (template {layout.version}; it carries no results until Excel or "
-                       "LibreOffice calculates it, or use --recalculate)", err=True)
+            info(f"wrote {output} (template {layout.version}; it carries no results until Excel or "
+                 "LibreOffice calculates it, or use --recalculate)")
         return
-    click.echo(f"wrote {output}", err=True)
+    info(f"wrote {output}")

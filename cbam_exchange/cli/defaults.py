@@ -32,9 +32,7 @@ def defaults(cn_code: str, country: str, year: int | None) -> None:
     if where.status == "invalid":
         raise UnreadableInput(country, where.reason, expected="an ISO 3166-1 code such as TR, or 'unknown'")
     if scope.status != "in":
-        click.echo(f"CN {scope.code}: {scope.reason}")
-        click.echo(f"  legal reference  {scope.legal_reference}")
-        return
+        raise UnreadableInput(cn_code, scope.reason, expected=f"a CN code of a good in {scope.legal_reference}")
     if where.status == "exempt":
         click.echo(f"CN {scope.code} from {where.name}: no default value applies: {where.reason}")
         return

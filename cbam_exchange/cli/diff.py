@@ -8,12 +8,12 @@ from pathlib import Path
 import click
 
 from cbam_exchange.cli.app import main
-from cbam_exchange.cli.common import FILE, guarded
+from cbam_exchange.cli.common import INPUT, guarded
 
 
 @main.command()
-@click.argument("old", type=FILE)
-@click.argument("new", type=FILE)
+@click.argument("old", type=INPUT)
+@click.argument("new", type=INPUT)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @guarded
 def diff(old: Path, new: Path, fmt: str) -> None:

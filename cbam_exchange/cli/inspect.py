@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from cbam_exchange.cli.app import main
-from cbam_exchange.cli.common import FILE, guarded
+from cbam_exchange.cli.common import INPUT, guarded
 
 
 @main.command()
-@click.argument("file", type=FILE)
+@click.argument("file", type=INPUT)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text for a person, json for the canonical model.")
 @guarded

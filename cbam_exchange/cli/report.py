@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from cbam_exchange.cli.app import main
-from cbam_exchange.cli.common import FILE, guarded
+from cbam_exchange.cli.common import FILE, INPUT, guarded, info
 from cbam_exchange.errors import EXIT_FINDINGS
 
 
@@ -28,7 +28,7 @@ def report() -> None:
 
 
 @report.command("draft")
-@click.argument("file", type=FILE)
+@click.argument("file", type=INPUT)
 @click.option("-o", "--output", type=FILE, required=True, help="The PDF draft to write.")
 @click.option("--html", "html_output", type=FILE, help="Also write the HTML the PDF is rendered from.")
 @click.option("--decisions", "--verifier-info", "decisions_file", type=click.Path(path_type=Path, dir_okay=False),
@@ -40,7 +40,10 @@ def report() -> None:
 @guarded
 def report_draft(file: Path, output: Path, html_output: Path | None, decisions_file: Path | None,
                  year: int | None) -> None:
-    """Draft a verification report (PDF/A-3 with the evidence embedded) for the accredited verifier."""
+    """Draft a verification report (PDF/A-3 with the evidence embedded) for the accredited verifier.
+
+    Exit code 1 where findings of severity error remain (the draft is written all the same), 0 otherwise.
+    """
     from cbam_exchange.report.pdf import write_draft
 
     if output.resolve() == file.resolve():
@@ -50,8 +53,10 @@ def report_draft(file: Path, output: Path, html_output: Path | None, decisions_f
         from cbam_exchange.verification.decisions import read_decisions
         decisions = read_decisions(decisions_file)
     result = write_draft(file, output, year=year, decisions=decisions, html_target=html_output)
-    click.echo(f"wrote {output} (draft; {result.summary()['errors']} error(s), {result.summary()['warnings']} "
-               "warning(s); check it with: cbam report check " + str(output) + ")", err=True)
+    info(f"wrote {output} (draft; {result.summary()['errors']} error(s), {result.summary()['warnings']} "
+         "warning(s); check it with: cbam report check " + str(output) + ")")
+    if result.summary()["errors"]:
+        sys.exit(EXIT_FINDINGS)
 
 
 @report.command("check")

@@ -8,9 +8,8 @@ from pathlib import Path
 import click
 
 from cbam_exchange.cli.app import main
-from cbam_exchange.cli.common import FILE, guarded
-from cbam_exchange.errors import EXIT_FINDINGS, UnreadableInput
-
+from cbam_exchange.cli.common import FILE, JOBS, guarded
+from cbam_exchange.errors import EXIT_FINDINGS, EXIT_UNREADABLE, UnreadableInput
 
 DB_HELP = ("The workspace: a SQLite file (created on first use) or a postgresql://user@host/database URL that a team "
            "shares.")
@@ -19,7 +18,7 @@ DB_HELP = ("The workspace: a SQLite file (created on first use) or a postgresql:
 @main.command()
 @click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
 @click.option("--db", "workspace", default="cbam-workspace.sqlite", show_default=True, help=DB_HELP)
-@click.option("--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (default: one per core).")
+@click.option("--jobs", type=JOBS, default=0, help="Worker processes (default: one per core).")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Run on a Dask distributed cluster (e.g. tcp://host:8786); needs cbam-exchange[dask].")
 @guarded
@@ -28,13 +27,15 @@ def collect(folders: tuple[Path, ...], workspace: str, jobs: int, scheduler: str
 
     Each file is validated and recomputed; the same file twice is recognised by its hash; of the submissions of one
     installation and reporting period the one with the latest file date is current; a file that cannot be read gets
-    its one-line error and the batch goes on. Exit 1 when a file is unreadable or has error findings.
+    its one-line error and the batch goes on.
+
+    Exit code 2 where a file could not be read, else 1 where a current submission has findings of severity error.
     """
     from cbam_exchange.workspace.collect import collect as run
     from cbam_exchange.workspace.collect import listing, supplier_files
     from cbam_exchange.workspace.db import connect
 
-    db = connect(workspace)
+    db = _open_workspace(workspace, create=True)
     total = len(supplier_files(folders))
     with click.progressbar(length=total, label="collecting", file=sys.stderr, show_pos=True,
                            hidden=not sys.stderr.isatty()) as bar:
@@ -49,8 +50,10 @@ def collect(folders: tuple[Path, ...], workspace: str, jobs: int, scheduler: str
         click.echo(f"  {r['installation_id']}  {r['name']}  {start} to {end}  {r['path']}  "
                    f"({r['file_date_basis']} {r['file_date']})  {r['state']}")
     for error in summary.errors:
-        click.echo(f"error: {error}", err=True)
-    if summary.exit_findings:
+        click.echo(f"  unreadable: {error}", err=True)
+    if summary.unreadable:
+        sys.exit(EXIT_UNREADABLE)
+    if any(r["state"] == "current, not usable (errors)" for r in rows):
         sys.exit(EXIT_FINDINGS)
 
 

@@ -67,4 +67,37 @@ def recompute_document(file: Path, sha256: str, submission: Submission, result: 
 def recompute_text(document: dict[str, Any]) -> str:
     shown = [d for d in document["differences"] if d["relative"] is not None and abs(d["relative"]) > 1e-9]
     top = sorted(shown, key=lambda d: abs(d["relative"]), reverse=True)[:10]
-    return text_environment().get_template("recompute.txt.j2").render(doc=document, top=top, fmt=formatting)
+    return text_environment().get_template("recompute.txt.j2").render(doc=document, top=top, fmt=formatting,
+                                                                      tables=_tables(document, top))
+
+
+def _tables(document: dict[str, Any], top: list[dict[str, Any]]) -> dict[str, str]:
+    """Processes, products and differences laid out by rich: aligned columns, names wrapped, never cut."""
+    from cbam_exchange.render.tables import table
+
+    declared = document["declared_available"]
+    see, text = formatting.see, formatting.text
+    head = ["process", "name", "SEE direct"] + (["declared"] if declared else []) + ["SEE indirect"] + \
+        (["declared"] if declared else [])
+    rows = []
+    for p in document["processes"]:
+        row = [p["id"], text(p["name"]), see(p["see_direct"])]
+        row += [see(p["declared"]["see_direct"])] if declared else []
+        row += [see(p["see_indirect"])] + ([see(p["declared"]["see_indirect"])] if declared else [])
+        rows.append(row)
+    processes = table(head, rows, right=range(2, len(head)), title="Processes (SEE in tCO2e per t or MWh)")
+    head = ["row", "CN code", "name", "SEE direct", "SEE indirect", "SEE total"] + \
+        (["declared direct", "declared indirect", "declared total"] if declared else [])
+    rows = []
+    for pr in document["products"]:
+        row = [str(pr["row"]), text(pr["cn_code"]), text(pr["name"]), see(pr["see_direct"]),
+               see(pr["see_indirect"]), see(pr["see_total"])]
+        if declared:
+            row += [see(pr["declared"][q]) for q in ("see_direct", "see_indirect", "see_total")]
+        rows.append(row)
+    products = table(head, rows, right=[0] + list(range(3, len(head))), title="Products")
+    differences = table(["subject", "quantity", "recomputed", "declared", "difference"],
+                        [[d["subject"], d["quantity"], formatting.num(d["recomputed"], 5),
+                          formatting.num(d["declared"], 5), f"{d['relative'] * 100:+.3f} %"] for d in top],
+                        right=(2, 3, 4))
+    return {"processes": processes, "products": products, "differences": differences}

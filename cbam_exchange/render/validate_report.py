@@ -56,9 +56,22 @@ def csv_text(documents: list[dict[str, Any]]) -> str:
     writer.writerow(["file", "rule", "severity", "sheet", "cell", "path", "message", "value", "expected", "remedy",
                      "reference", "fingerprint"])
     for doc in documents:
+        if "unreadable" in doc:  # a file that could not be read is a row too, never silently dropped
+            writer.writerow([spreadsheet_safe(v) for v in (doc["file"], "unreadable", "error", "", "", "",
+                                                            doc["unreadable"], "", "", "", "", "")])
+            continue
         for f in doc["findings"]:
             writer.writerow([spreadsheet_safe("" if v is None else str(v))
                              for v in (doc["file"], f["rule"], f["severity"], f["location"]["sheet"],
                                        f["location"]["cell"], f["location"]["path"], f["message"], f["value"],
                                        f["expected"], f["remedy"], f["reference"], f["fingerprint"])])
     return buffer.getvalue()
+
+
+def statistics_text(rows: list[dict[str, Any]]) -> str:
+    """Per-rule counts as a table (ruff's --statistics)."""
+    from cbam_exchange.render.tables import table
+    if not rows:
+        return "no findings\n"
+    return table(["count", "rule", "severity", "title"],
+                 [[str(r["count"]), r["rule"], r["severity"], r["title"]] for r in rows], right=(0,))

@@ -47,10 +47,6 @@ class CollectSummary:
     linked: int = 0
     errors: list[str] = field(default_factory=list)
 
-    @property
-    def exit_findings(self) -> bool:
-        return bool(self.unreadable or self.with_errors)
-
 
 def supplier_files(folders: Iterable[Path]) -> list[Path]:
     out = []
@@ -259,12 +255,12 @@ def collect(db: Workspace, folders: Iterable[Path], *, jobs: int = 0, scheduler:
         _drain(db, map(process_file, todo), summary, progress)
         return summary
     import gc
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    from cbam_exchange.workers import context
+
     gc.freeze()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context()) as pool:
         _drain(db, pool.map(process_file, todo, chunksize=4), summary, progress)
     return summary
 

@@ -127,7 +127,8 @@ def write_outputs(decl: Declaration, folder: Path) -> list[Path]:
     with atomic_output(workbook) as tmp:
         book.save(tmp)
     written.append(workbook)
-    document = {"year": decl.year, "totals": decl.totals, "by_cn": decl.by_cn, "by_country": decl.by_country,
+    document = {"contract": "cbam-exchange/declaration 1.0",  # schemas/declaration-1.0.schema.json
+                "year": decl.year, "totals": decl.totals, "by_cn": decl.by_cn, "by_country": decl.by_country,
                 "by_installation": decl.by_installation, "followup": decl.followup, "notes": decl.notes,
                 "lines": len(decl.lines), "not_priced": decl.not_priced, "problem_count": len(decl.problems),
                 "problems": [{"line": n, "column": c, "value": v, "problem": p}

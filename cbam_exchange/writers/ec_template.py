@@ -27,7 +27,7 @@ from cbam_exchange.writers.atomic import atomic_output
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _CELL_XF = re.compile(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", re.S)
 _XF = re.compile(rb"<xf\b[^>]*?(?:/>|>.*?</xf>)", re.S)
-_FORMULA_CACHE = re.compile(rb"(<f\b[^>]*?(?:/>|>[^<]*</f>))\s*<v>[^<]*</v>")
+_FORMULA_CACHE = re.compile(rb"(<f\b[^>]*?(?:/>|>[^<]*</f>))\s*<v\b[^>]*?(?:/>|>[^<]*</v>)")  # also <v xml:space=...>
 _FORMULA_TYPE = re.compile(rb'(<c r="[A-Z]+[0-9]+"[^>]*?) t="[a-z]+"([^>]*)><f\b')
 _TYPE_ATTR = re.compile(r'\s+t="[^"]*"')
 _CALC_PR = re.compile(rb"<calcPr\b[^>]*/>")
@@ -35,6 +35,19 @@ _CALC_PR = re.compile(rb"<calcPr\b[^>]*/>")
 
 class WriteError(Exception):
     """The model cannot be written into this template (a value has no cell, or a cell is locked)."""
+
+
+class TemplateNotBlank(WriteError):
+    """The workbook given as the blank already holds input values: writing into it would mix two installations."""
+
+
+def _filled_inputs(cells: WorkbookCells, layout: Layout) -> list[tuple[CellRef, Any]]:
+    """Input cells (outside the declared results) that already hold a value; the official blank has none."""
+    refs = [spec.ref for spec in layout.fields if not spec.path.startswith("declared.")]
+    for table in layout.tables:
+        if not table.path.startswith("declared."):
+            refs += [ref for n in range(1, table.count + 1) for spec in table.fields for ref in spec.cells_for(n)]
+    return [(ref, value) for ref in refs if (value := cells.raw(ref)) not in (None, "")]
 
 
 def _unlocked_styles(styles_xml: bytes) -> set[int]:
@@ -171,6 +184,11 @@ def write_ec_template(submission: Submission, blank: Path, output: Path) -> Layo
     cells = open_template_cells(blank)
     try:
         layout = check_structure(cells, str(blank))
+        filled = _filled_inputs(cells, layout)
+        if filled:
+            ref, value = filled[0]
+            raise TemplateNotBlank(f"{len(filled)} input cell(s) already hold values (first {ref}: {value!r}); "
+                                   "writing into a filled workbook would mix two installations")
         official = _official_lists(cells, layout)
         if submission.installation.country is None and submission.installation.country_code:
             names = {cells.raw(v): cells.raw(k) for k, v in zip(layout.lookups["country_code"]["keys"].cells(),

@@ -23,7 +23,7 @@ def _misstatements(ctx: CheckContext, kind: str) -> None:
         ctx.report(d.path, value=d.declared, expected=d.recomputed, subject=d.subject, quantity=d.quantity,
                    size=f"{d.relative * 100:+.2f} %", direction=direction, material=material,
                    details={"recomputed": d.recomputed, "declared": d.declared, "absolute": d.absolute,
-                            "relative": d.relative, "direction": direction,
+                            "relative": d.relative, "basis": d.basis, "direction": direction,
                             "material": abs(d.relative) >= MATERIALITY})
 
 
