@@ -63,5 +63,5 @@ def test_validate_on_a_cluster_reports_what_a_local_run_reports(scheduler: str, 
 
     local, remote = run(), run("--scheduler", scheduler)
     assert remote.exit_code == local.exit_code and remote.exit_code != 0
-    documents = json.loads(remote.stdout)
-    assert documents == json.loads(local.stdout) and [d["file"] for d in documents] == files
+    report = json.loads(remote.stdout)
+    assert report == json.loads(local.stdout) and [d["file"] for d in report["files"]] == files

@@ -35,7 +35,7 @@ def collect(folders: tuple[Path, ...], workspace: str, jobs: int, scheduler: str
     from cbam_exchange.workspace.collect import listing, supplier_files
     from cbam_exchange.workspace.db import connect
 
-    db = _open_workspace(workspace, create=True)
+    db = connect(workspace)
     total = len(supplier_files(folders))
     with click.progressbar(length=total, label="collecting", file=sys.stderr, show_pos=True,
                            hidden=not sys.stderr.isatty()) as bar:
