@@ -18,7 +18,7 @@ from tests.conftest import EXAMPLES
 @pytest.fixture(scope="module")
 def scheduler() -> str:
     if os.environ.get("CI") == "true":
-        import distributed  # noqa: F401  (in CI the test extra installs Dask: fail, never skip)
+        import distributed
     distributed = pytest.importorskip("distributed", reason="Dask is an optional extra: cbam-exchange[dask]")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as c:
         yield c.scheduler_address

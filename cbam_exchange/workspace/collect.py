@@ -70,15 +70,15 @@ def file_date(path: Path, mtime: float) -> tuple[str, str]:
                 if kind in found:
                     stamp = dt.datetime.fromisoformat(found[kind].replace("Z", "+00:00"))
                     if stamp.tzinfo is None:
-                        stamp = stamp.replace(tzinfo=dt.timezone.utc)
+                        stamp = stamp.replace(tzinfo=dt.UTC)
                     return _iso(stamp), f"workbook {kind.decode()} date"
         except (KeyError, OSError, ValueError, zipfile.BadZipFile):
             pass
-    return _iso(dt.datetime.fromtimestamp(mtime, dt.timezone.utc)), "file modification time"
+    return _iso(dt.datetime.fromtimestamp(mtime, dt.UTC)), "file modification time"
 
 
 def _iso(stamp: dt.datetime) -> str:
-    return stamp.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return stamp.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def process_file(path: Path, name: str | None = None, mtime: float | None = None) -> dict[str, Any]:
@@ -154,7 +154,7 @@ def _insert(conn: sa.Connection, table: str, columns: list[str], rows: list[tupl
 
 
 def _store(db: Workspace, item: dict[str, Any], summary: CollectSummary) -> None:
-    now = _iso(dt.datetime.now(dt.timezone.utc))
+    now = _iso(dt.datetime.now(dt.UTC))
     with db.transaction() as conn:  # one transaction per file: an interruption loses nothing already stored
         claimed = conn.execute(sa.text(
             "INSERT INTO files (sha256, path, first_seen, status, error) VALUES (:sha, :path, :now, :status, "

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import codecs
 import csv
-import itertools
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field

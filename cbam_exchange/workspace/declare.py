@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from cbam_exchange.reference.tables import _rows, cbam_factor, manifest, normalise_cn
-from cbam_exchange.workspace.db import Workspace
 from cbam_exchange.workspace.customs import REQUIRED, open_customs, parse_number, read_mapping, unit_size
+from cbam_exchange.workspace.db import Workspace
 from cbam_exchange.workspace.valuation import PRICED, Actual, Lines, group, valuation
 
 
@@ -122,7 +122,7 @@ def declare(db: Workspace, imports: Path, year: int, mapping: Path | None = None
     i_unit, i_inst = col.get("unit"), col.get("installation")
     i_extra = [k for k, h in enumerate(header) if h in extra_cols]
     pick = operator.itemgetter(*i_extra) if i_extra else None
-    extras_of = (lambda r: (pick(r),)) if len(i_extra) == 1 else pick  # noqa: E731
+    extras_of = (lambda r: (pick(r),)) if len(i_extra) == 1 else pick
     width = max(col.values()) + 1
     units: dict[str, tuple[float, bool] | None] = {}  # unit as written -> (tonnes per unit, is energy)
     kinds: list[bool | None] = []  # per valuation: electricity (MWh), other goods (mass), or not known
