@@ -58,7 +58,7 @@ def main() -> None:
             kind = f"not calculated ({exc})"
         size = filled.stat().st_size
         ours = timed(lambda: read_submission(filled), args.repeat)
-        sheets = {sheet for layout in known_layouts().values() for sheet in layout.sheet_rows()}
+        sheets = {sheet for layout in known_layouts().values() for sheet in layout.sheet_cells()}
 
         def calamine_values() -> None:
             import python_calamine

@@ -132,6 +132,7 @@ class Layout:
     version_cells: CellRange
     calculated_probe: CellRef
     required_sheets: tuple[str, ...]
+    other_sheets: tuple[str, ...]
     result_sheets: tuple[str, ...]
     list_ranges: tuple[CellRange, ...]
     computed_rows: dict[CellRef, tuple[str, int | None]]
@@ -150,17 +151,18 @@ class Layout:
     def _computed_index(self) -> dict[CellRef, tuple[str, int | None]]:
         return {ref: (path, None) for ref, path in self.computed.items()} | self.computed_rows
 
-    def sheet_rows(self) -> dict[str, set[int]]:
-        """Each sheet the layout touches, with the rows it reads (the reader parses only those)."""
+    def sheet_cells(self) -> dict[str, dict[int, set[int]]]:
+        """Each sheet the layout touches, with the rows and, per row, the columns it reads (the reader parses
+        only those)."""
         refs = [f.ref for f in self.fields] + [a.ref for a in self.anchors] + [self.calculated_probe]
         refs += self.version_cells.cells()
         refs += [c for lk in self.lookups.values() for r in lk.values() for c in r.cells()]
         refs += [c for r in self.list_ranges for c in r.cells()]
         refs += [c for t in self.tables for f in t.fields for n in range(1, t.count + 1) for c in f.cells_for(n)]
-        rows: dict[str, set[int]] = {}
+        cells: dict[str, dict[int, set[int]]] = {}
         for r in refs:
-            rows.setdefault(r.sheet, set()).add(r.row)
-        return rows
+            cells.setdefault(r.sheet, {}).setdefault(r.row, set()).add(r.col)
+        return cells
 
 
 def _field(path: str, spec: dict) -> FieldSpec:
@@ -199,7 +201,8 @@ def _from_raw(raw: dict, parent: Layout | None, source: str) -> Layout:
             version=tpl["version"], released=tpl["released"],
             version_cells=CellRange.parse(tpl["version_cells"]),
             calculated_probe=CellRef.parse(tpl["calculated_probe"]),
-            required_sheets=tuple(tpl["required_sheets"]), result_sheets=tuple(tpl["result_sheets"]),
+            required_sheets=tuple(tpl["required_sheets"]), other_sheets=tuple(tpl.get("other_sheets", ())),
+            result_sheets=tuple(tpl["result_sheets"]),
             list_ranges=tuple(CellRange.parse(r) for r in tpl["list_ranges"]), anchors=anchors,
             lookups={k: {kk: CellRange.parse(vv) for kk, vv in v.items()} for k, v in raw.get("lookup", {}).items()},
             fields=fields, derived={k: tuple(v) for k, v in raw.get("derived", {}).items()}, tables=tables,
