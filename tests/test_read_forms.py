@@ -18,7 +18,8 @@ from tests.conftest import SHARED
 from tests.xlsx_edit import edit_workbook
 from tests.xlsx_rewrite import FORMS, rewrite_workbook
 
-COMMISSION_STEEL = SHARED / "real-world" / "commission-examples" / "2 CBAM SEE V2.1_Example Steel 1 Blast furnace_final.xlsx"
+COMMISSION_STEEL = (SHARED / "real-world" / "commission-examples"
+                    / "2 CBAM SEE V2.1_Example Steel 1 Blast furnace_final.xlsx")
 
 
 def _canonical(path: Path) -> str:

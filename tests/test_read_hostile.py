@@ -117,7 +117,8 @@ CASES = {
     "quadratic-blow-up": "DOCTYPE", "over-long-shared-string": "limit per string", "zip-bomb": "zip bomb",
     "corrupt-zip": "damaged", "truncated-zip": "truncated or damaged", "empty": "empty",
     "random-bytes": "not an .xlsx workbook", "csv-renamed": "save it as .xlsx", "xls-renamed": "save it as .xlsx",
-    "password-protected": "remove the password", "sheet-renamed": "E_PurchPrec absent; the workbook has another sheet 'Purchased precursors'",
+    "password-protected": "remove the password",
+    "sheet-renamed": "E_PurchPrec absent; the workbook has another sheet 'Purchased precursors'",
     "blank-template": "nothing filled in",
 }
 

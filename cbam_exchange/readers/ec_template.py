@@ -245,8 +245,16 @@ def check_structure(cells: WorkbookCells, name: str) -> Layout:
 
 
 def open_template_cells(path: Path) -> WorkbookCells:
-    """Open `path` reading every sheet any known layout needs, only the cells it needs."""
-    return WorkbookCells(path, cells_needed())
+    """Open `path` reading every sheet any known layout needs, only the cells it needs; labels and code lists of a
+    workbook never calculated are read through the template's language switch."""
+    cells = WorkbookCells(path, cells_needed())
+    cells.resolver = _translated
+    return cells
+
+
+def _translated(cells: WorkbookCells, ref: CellRef) -> CellRef | None:
+    translations = next((t for t in (lay.translations for lay in known_layouts().values()) if t), None)
+    return translations.source(ref, cells.raw(translations.language_index)) if translations else None
 
 
 @cache

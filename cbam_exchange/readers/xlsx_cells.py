@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Collection, Mapping
+import re
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,13 @@ from cbam_exchange.errors import UnreadableInput
 from cbam_exchange.layouts import CellRef
 from cbam_exchange.readers.shared_formulas import shift_formula
 from cbam_exchange.readers.xlsx_package import LIMITS, Package
-from cbam_exchange.readers.xlsx_sheet import Cell, SheetRows, _text_of
+from cbam_exchange.readers.xlsx_sheet import Cell, SheetRows, text_of, column_index
 from cbam_exchange.readers.xlsx_xml import is_main, iter_children, local, parse, tags
 
-_R_ID = "id"  # r:id, in the Transitional or the Strict relationships namespace
+_R_ID = "id"
+_PLAIN_REFERENCE = re.compile(r"=(?:(?:'(?P<quoted>(?:[^']|'')+)'|(?P<sheet>[A-Za-z_][\w.]*))!)?"
+                              r"\$?(?P<col>[A-Z]{1,3})\$?(?P<row>[0-9]+)")
+_MAX_REFERENCE_CHAIN = 8  # r:id, in the Transitional or the Strict relationships namespace
 
 
 class NonFinite(float):
@@ -52,6 +56,9 @@ class WorkbookCells:
         self._wanted = {s: r for s, r in sheets.items() if s in self.sheet_parts}
         self._sheets: dict[str, SheetRows] = {}
         self._shared: list[str] | None = None
+        self._following: set[CellRef] = set()  # references being followed (a cycle reads as empty)
+        # where a formula is not a plain reference, the cell it shows (for a layout that knows its formulas)
+        self.resolver: Callable[[WorkbookCells, CellRef], CellRef | None] | None = None
 
     @property
     def macros(self) -> str | None:
@@ -65,9 +72,12 @@ class WorkbookCells:
         self.shared_strings_part = next((t for k, t in rels.values() if k == "sharedStrings"), None)
         self.date1904 = False
         self.sheet_parts: dict[str, str] = {}
+        self.defined_names: dict[str, str] = {}  # workbook-wide names -> their formula text
         for element in root.iter():
             if is_main(element, "workbookPr"):
                 self.date1904 = element.get("date1904", "0").strip().lower() in ("1", "true")
+            elif is_main(element, "definedName") and element.get("localSheetId") is None and element.text:
+                self.defined_names[element.get("name", "")] = element.text.strip()
             elif is_main(element, "sheet"):
                 rid = next((v for k, v in element.attrib.items() if local(k) == _R_ID and k.startswith("{")), None)
                 kind, target = rels.get(rid or "", ("", ""))
@@ -85,7 +95,7 @@ class WorkbookCells:
                 items = (parse(data, name, part).iterchildren(*tags("si")) if len(data) < 8 * 1024 * 1024
                          else iter_children(data, name, part, "sst", "si"))
                 for item in items:
-                    text = _text_of(item)
+                    text = text_of(item)
                     if len(text) > LIMITS.string_chars:
                         raise UnreadableInput(name, "a shared string is longer than Excel allows",
                                               location=f"{part} item {len(self._shared)}",
@@ -115,10 +125,22 @@ class WorkbookCells:
     def raw(self, ref: CellRef) -> Any:
         """The cached value (str, float, bool, datetime, or an error text such as '#N/A'), or None where empty.
 
-        A number Excel cannot store comes back as NonFinite (a float subclass) so that the caller can say so."""
+        A number Excel cannot store comes back as NonFinite (a float subclass) so that the caller can say so.
+        A cell whose formula is a plain reference to another cell (`=Translations!$B$1444`, how the template fills
+        its labels and code lists in the chosen language) and that was never calculated reads as that cell does:
+        what Excel would show once calculated, found without calculating anything."""
         cell = self._cell(ref)
-        if cell is None or cell.value is None:
+        if cell is None:
             return None
+        if cell.value is None or (cell.value == "" and cell.type == "n"):  # never calculated (scripts write <v/>)
+            target = self._referenced(ref) if cell.formula is not None else None
+            if target is None or ref in self._following or len(self._following) >= _MAX_REFERENCE_CHAIN:
+                return None
+            self._following.add(ref)
+            try:
+                return self.raw(target)
+            finally:
+                self._following.discard(ref)
         typ, value = cell.type, cell.value
         if typ == "n":
             text = value.strip()
@@ -144,6 +166,16 @@ class WorkbookCells:
             except ValueError:
                 return value
         return value if value != "" else None
+
+    def _referenced(self, ref: CellRef) -> CellRef | None:
+        formula = self.formula(ref)
+        if formula and formula[0][1:] in self.defined_names:  # =CONST_AllProdRoutes: a name for one cell
+            formula = ("=" + self.defined_names[formula[0][1:]], False)
+        m = _PLAIN_REFERENCE.fullmatch(formula[0]) if formula else None
+        if m is None:
+            return self.resolver(self, ref) if self.resolver is not None else None
+        sheet = m["quoted"].replace("''", "'") if m["quoted"] else m["sheet"] or ref.sheet
+        return CellRef(sheet, int(m["row"]), column_index(m["col"]))
 
     def _damaged(self, ref: CellRef, found: str, expected: str) -> UnreadableInput:
         return UnreadableInput(str(self.path), "a cell's value cannot be decoded; the file is damaged",

@@ -60,7 +60,7 @@ _C, _V, _F, _IS, _T, _R = (tags(n) for n in ("c", "v", "f", "is", "t", "r"))
 _SAME_ROW_REFS = re.compile(r"(?:[A-Z]{1,3}(?P<n>[1-9][0-9]*) )(?:[A-Z]{1,3}(?P=n) )*")
 
 
-def _text_of(element: etree._Element) -> str:
+def text_of(element: etree._Element) -> str:
     """The string of an `<is>` or `<si>`: its `<t>`, or the `<t>` of every run; phonetic runs (`<rPh>`) are not
     part of the value."""
     parts = []
@@ -83,7 +83,7 @@ def decode_cell(c: etree._Element, file: str, part: str) -> Cell:
             if child.get("t") == "shared":
                 si, shared_ref = child.get("si"), child.get("ref")
         elif tag in _IS:
-            value = _text_of(child)
+            value = text_of(child)
     if value is not None and len(value) > LIMITS.string_chars:
         raise UnreadableInput(file, "a cell holds a longer text than Excel allows",
                               location=f"{part} {c.get('r') or ''}".strip(), found=f"{len(value):,} characters",
@@ -154,6 +154,11 @@ def _cells_of(data: bytes, number: int, start: int, end: int, columns: Collectio
 
 
 @cache
+def _column(letters: bytes) -> int:
+    return column_index(letters.decode())
+
+
+@cache
 def _letters(col: int) -> bytes:
     return index_to_col(col).encode()
 
@@ -167,18 +172,24 @@ class SheetRows:
         outside the columns named is still found: its row is then parsed whole."""
         self.file, self.part = file, part
         self._elements: dict[int, etree._Element] = {}  # wanted rows, indexed on first use
-        self._partial: dict[int, tuple[int, int]] = {}  # rows parsed for some cells only -> their slice of the part
+        # rows parsed for some cells only -> their slice of the part and the columns parsed
+        self._partial: dict[int, tuple[int, int, Collection[int]]] = {}
+        self._unread: dict[int, tuple[int, int]] = {}  # fast path: rows not parsed -> their slice
+        self._sliced = False  # the fast path ran
+        self._wanted = wanted if wanted is not None else ()
+        self._indexed: set[int] = set()
+        self._all_rows = wanted is None
         self._root_tag: tuple[bytes, bytes] = (b"", b"")  # the part's prolog and root start tag, and the root's name
         self._cells: dict[str, etree._Element | Cell] = {}  # reference -> element (decoded on first use) or Cell
         self._masters: dict[str, tuple[int, int, str]] = {}  # shared-formula index -> (row, col, formula)
-        self._data: bytes | None = None  # kept by the fast path: for shared formulas and rows parsed in part
+        self._data = data  # for shared formulas and for rows or cells asked for beyond `wanted`
         self._all_masters = False
         if wanted is None or not self._fast(data, wanted):
             self._full(data, wanted)
 
     def master(self, index: str) -> tuple[int, int, str] | None:
         """(row, column, formula) of a shared formula's master cell, wherever in the sheet it is."""
-        if index not in self._masters and not self._all_masters and self._data is not None:
+        if index not in self._masters and not self._all_masters and self._sliced:
             self._all_masters = True
             self._full(self._data, ())  # the fast path read only the wanted rows: look through the whole sheet
         return self._masters.get(index)
@@ -188,9 +199,20 @@ class SheetRows:
         element = self._elements.pop(row, None)
         if element is not None:
             self._cells.update(index_row(element, row, self.file, self.part))
+            self._indexed.add(row)
         found = self._cells.get(ref)
-        if found is None and row in self._partial:  # a column the caller did not announce: parse the whole row
-            start, end = self._partial.pop(row)
+        if found is None and not self._sliced and not self._all_rows and row not in self._wanted:
+            self._all_rows = True  # a row the caller did not announce, after a full parse: keep every row
+            self._full(self._data, None, keep_new_only=True)
+            return self.cell(ref, row)
+        span = None
+        if found is None and row in self._partial and _column(ref.rstrip("0123456789").encode()) not in \
+                self._partial[row][2]:
+            span = self._partial.pop(row)[:2]
+        elif found is None and row in self._unread:
+            span = self._unread.pop(row)
+        if span is not None:  # a row or column the caller did not announce: parse the whole row
+            start, end = span
             head, name = self._root_tag
             xml = b"".join((head, b"<sheetData>", self._data[start:end], b"</sheetData></", name, b">"))
             for element in next(iter(parse(xml, self.file, self.part))):
@@ -212,7 +234,7 @@ class SheetRows:
             if m is not None:
                 self._masters.setdefault(f.get("si"), (number, column_index(m.group(1)), f.text))
 
-    def _full(self, data: bytes, wanted: Collection[int] | None) -> None:
+    def _full(self, data: bytes, wanted: Collection[int] | None, keep_new_only: bool = False) -> None:
         number, count = 0, 0
         for row in iter_children(data, self.file, self.part, "sheetData", "row"):
             number = _row_number(row, number, self.file, self.part)
@@ -221,9 +243,12 @@ class SheetRows:
                 raise UnreadableInput(self.file, "a sheet holds more cells than the reader accepts",
                                       location=self.part, expected=f"at most {LIMITS.cells:,} (limit per sheet)")
             self._keep_masters(row, number)
-            if wanted is None or number in wanted:
+            if (wanted is None or number in wanted) and not (keep_new_only and self._known(number)):
                 row.getparent().remove(row)  # kept (decoded when asked for); the others are cleared
                 self._elements[number] = row
+
+    def _known(self, number: int) -> bool:
+        return number in self._elements or number in self._indexed
 
     def _fast(self, data: bytes, wanted: Collection[int]) -> bool:
         """Parse only the wanted rows; False where the part cannot prove the slices exact, and the full parse must
@@ -277,7 +302,7 @@ class SheetRows:
             else:
                 pieces.extend((b'<row r="%d">' % n, *(data[x:y] for _, x, y in cells), b"</row>"))
                 expected.append((n, [ref for ref, _, _ in cells]))
-                self._partial[n] = (a, b)
+                self._partial[n] = (a, b, columns[n])
         self._root_tag = (data[:root.end()], root.group(1))
         xml = b"".join((data[:root.end()], b"<sheetData>", *pieces, b"</sheetData></", root.group(1), b">"))
         if xml.count(b"<c") > LIMITS.cells:
@@ -291,5 +316,6 @@ class SheetRows:
             if refs is not None and [c.get("r") for c in row] != [r.decode() for r in refs]:
                 return False
         self._elements = {number: row for row, (number, _, _) in zip(rows, chosen)}
-        self._data = data
+        self._unread = {n: span for n, span in zip(numbers, bounds) if n not in wanted}
+        self._sliced = True
         return True
