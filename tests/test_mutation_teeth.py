@@ -224,3 +224,102 @@ def test_the_reader_drops_phonetic_guides_and_keeps_empty_cached_strings_empty(t
         assert cells.raw(ref("G1")) is None
     finally:
         cells.close()
+
+
+# --- second round: survivors of the first mutmut run (docs/mutation-testing.md) ---------------------------------
+
+def test_the_misstatement_finding_says_exactly_what_was_declared_and_recomputed(monkeypatch) -> None:
+    at = _ar002_with(monkeypatch, 0.05, declared=2.0)[0]
+    assert at.message == ("product row 1: declared see_total 2 but the inputs give 2.1 (+5.00 %: understated, "
+                          "material (5 % or more)).")
+    assert (at.value, at.expected) == ("2", "2.1")
+    assert {k: at.details[k] for k in ("relative", "basis", "absolute")} == \
+        {"relative": 0.05, "basis": "declared", "absolute": pytest.approx(0.1)}
+    below = _ar002_with(monkeypatch, -0.01, declared=2.0)[0]
+    assert below.message == ("product row 1: declared see_total 2 but the inputs give 1.98 (-1.00 %: overstated, "
+                             "below materiality).")
+
+
+def test_compare_lists_processes_products_and_totals_in_order() -> None:
+    from cbam_exchange.calc.comparison import compare
+    from cbam_exchange.calc.recompute import recompute
+    data = json.loads((ROOT / "examples/steelworks-bf-bof.json").read_text(encoding="utf-8"))
+    data["declared"] = {"available": True, "processes": [{"id": "P4", "see_direct": 1.5, "see_indirect": 0.2}],
+                        "products": [{"row": 2, "see_total": 1.6}],
+                        "totals": {"direct": 8000000.0, "total": 8500000.0}}
+    submission, result = recompute(Submission.from_dict(data))
+    p4 = next(p for p in result.processes if p.id == "P4")
+    row2 = next(p for p in result.products if p.row == 2)
+    got = [(d.path, d.subject, d.quantity, d.recomputed, d.declared) for d in compare(submission, result)]
+    assert got == [
+        ("declared.processes[0].see_direct", "P4", "see_direct", p4.see_direct, 1.5),
+        ("declared.processes[0].see_indirect", "P4", "see_indirect", p4.see_indirect, 0.2),
+        ("declared.products[0].see_direct", "product row 2", "see_direct", row2.see_direct, None),
+        ("declared.products[0].see_indirect", "product row 2", "see_indirect", row2.see_indirect, None),
+        ("declared.products[0].see_total", "product row 2", "see_total", row2.see_total, 1.6),
+        ("declared.totals.direct", "installation", "direct", result.totals.direct, 8000000.0),
+        ("declared.totals.total", "installation", "total", result.totals.total, 8500000.0),
+    ]  # the indirect total is not declared: no entry
+    data["declared"]["available"] = False
+    submission, result = recompute(Submission.from_dict(data))
+    assert compare(submission, result) == []
+
+
+def test_a_difference_carries_both_values_and_both_zero_is_measured_on_the_declared_basis() -> None:
+    from cbam_exchange.calc.comparison import _difference
+    d = _difference("p", "s", "q", recomputed=3.0, declared=2.0)
+    assert (d.path, d.subject, d.quantity, d.recomputed, d.declared, d.absolute, d.relative, d.basis) == \
+        ("p", "s", "q", 3.0, 2.0, 1.0, 0.5, "declared")
+    zero = _difference("p", "s", "q", recomputed=0.0, declared=0.0)
+    assert (zero.absolute, zero.relative, zero.basis) == (0.0, 0.0, "declared")
+
+
+def test_waivers_record_who_why_until_and_apply_only_to_their_finding_and_rule() -> None:
+    import datetime as dt
+
+    from cbam_exchange.checks.waivers import Waiver, apply_waivers
+    a = _finding("PH-001", Severity.WARNING, "A_InstData", "I27")
+    b = _finding("PH-002", Severity.WARNING, "A_InstData", "I28")
+    c = _finding("PH-003", Severity.WARNING, "A_InstData", "I29")
+    waivers = [Waiver(c.fingerprint, "V. Erifier", "on site", dt.date(2030, 1, 1), "INST-1"),
+               Waiver(b.fingerprint, "X", "Y", dt.date(2030, 1, 1), "INST-1", rule="PH-009")]  # wrong rule
+    open_, waived = apply_waivers([a, b, c], waivers, "INST-1", today=dt.date(2029, 1, 1))
+    assert open_ == [a, b] and waived == [c]  # the uncovered findings before it do not stop the loop
+    assert c.waiver == {"who": "V. Erifier", "why": "on site", "until": "2030-01-01", "installation": "INST-1"}
+    assert a.waiver is None and b.waiver is None
+    right_rule = Waiver(b.fingerprint, "X", "Y", dt.date(2030, 1, 1), "INST-1", rule="PH-002")
+    assert apply_waivers([b], [right_rule], "INST-1", today=dt.date(2029, 1, 1))[1] == [b]
+
+
+def test_a_blocking_error_keeps_its_finding_and_records_the_refusal() -> None:
+    import datetime as dt
+
+    from cbam_exchange.checks.catalogue import all_rules
+    from cbam_exchange.checks.waivers import Waiver, apply_waivers
+    blocking = next(r for r in all_rules() if r.blocking)
+    f = _finding(blocking.code, Severity.ERROR, "A_InstData", "I27")
+    w = Waiver(f.fingerprint, "A", "B", dt.date(2030, 1, 1), "INST-1")
+    open_, waived = apply_waivers([f], [w], "INST-1", today=dt.date(2029, 1, 1))
+    assert open_ == [f] and waived == []
+    assert f.waiver == {"who": "A", "why": "B", "until": "2030-01-01", "installation": "INST-1",
+                        "refused": "errors of this rule block the submission and cannot be waived"}
+
+
+def test_the_activity_data_screen_starts_above_three_times_and_needs_attributed_emissions() -> None:
+    from cbam_exchange.calc.recompute import recompute
+    from cbam_exchange.checks.context import CheckContext
+    from cbam_exchange.checks.rules.units import _activity_data
+    submission, result = recompute(_steelworks())
+    attributed = sum(p.direct_emissions or 0 for p in result.processes)
+    ctx = CheckContext(submission=submission, result=result, year=2026)
+    result.streams[0].fossil = 3.5 * attributed
+    submission.emissions.source_streams[0].activity_data = 0.5
+    lo, hi = next(iter(_activity_data(ctx))).band
+    assert lo == 0.0 and hi == pytest.approx(0.5 / 3.5 * 1.5)
+    for p in result.processes:
+        p.direct_emissions = 0.0
+    assert list(_activity_data(ctx)) == []  # nothing attributed: no yardstick
+    result.processes[0].direct_emissions = 0.5  # a little attributed; one unknown process counts as 0, not 1
+    result.processes[1].direct_emissions = None
+    result.streams[0].fossil = 2.0
+    assert "emissions.source_streams[0].activity_data" in {c.path for c in _activity_data(ctx)}
