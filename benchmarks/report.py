@@ -3,7 +3,7 @@
 Usage:  python benchmarks/report.py
 
 Times `write_draft` for each example submission (median of 3, in process) and one whole `cbam report` process
-(interpreter start included). Target: a few seconds at most per draft.
+(interpreter start included) on the Commission's filled steel example. Target: under 3 s for that process.
 """
 
 from __future__ import annotations
@@ -31,11 +31,16 @@ def main() -> None:
                 write_draft(example, out)
                 times.append(time.perf_counter() - start)
             print(f"{example.stem:<32} median {statistics.median(times):5.2f} s, {out.stat().st_size / 1024:.0f} KiB")
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "cbam_exchange", "report", str(ROOT / "examples/steelworks-bf-bof.json"),
-                        "-o", str(Path(tmp) / "cli.pdf")], check=True, capture_output=True, cwd=ROOT)
-        print(f"whole cbam report process (interpreter start included): {time.perf_counter() - start:.2f} s "
-              "(target: a few seconds)")
+        steel = ROOT.parent / "shared/real-world/commission-examples/2 CBAM SEE V2.1_Example Steel 1 Blast furnace_final.xlsx"
+        subject = steel if steel.exists() else ROOT / "examples/steelworks-bf-bof.json"
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "cbam_exchange", "report", str(subject), "-o",
+                            str(Path(tmp) / "cli.pdf")], check=True, capture_output=True, cwd=ROOT)
+            times.append(time.perf_counter() - start)
+        print(f"whole cbam report process on {subject.name} (interpreter start included): median "
+              f"{statistics.median(times):.2f} s of 3 (target < 3 s)")
 
 
 if __name__ == "__main__":

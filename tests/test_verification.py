@@ -244,3 +244,22 @@ def test_sefa_has_its_own_five_percent_test() -> None:
     j = judged(data, dict(CLEAN_DECISIONS, additional_findings=[own]))
     assert good(j, 1).sefa_material is True and good(j, 1).material is False
     assert j.opinion.statement == NOT_VERIFIED and any("SEFA" in r for r in j.opinion.reasons)
+
+
+@pytest.mark.parametrize(("value", "text"), [(0.00023, "0.00023"), (0.0002, "0.0002"), (56.1, "56.1"),
+                                             (0.8785, "0.8785"), (3950000.0, "3,950,000"), (1.0316456, "1.03165"),
+                                             (0.0, "0"), (None, "—"), (-0.00012345678, "-0.000123457")])
+def test_parameters_keep_their_significant_digits(value: float | None, text: str) -> None:
+    from cbam_exchange.report.numbers import sig
+
+    assert sig(value) == text
+
+
+def test_a_stream_unit_slip_is_estimated_per_good_but_not_counted() -> None:
+    data = example(STEEL)
+    data["emissions"]["source_streams"][2]["ef"] = 0.0561  # natural gas EF in tCO2/GJ
+    j = judged(data)
+    swap = next(it for it in j.items if it.id.startswith("UN-001"))
+    assert swap.affected_goods == [1, 2, 3]
+    assert all(i.absolute < 0 and not i.counted and "pro-rata" in i.note for i in swap.impacts)  # understated
+    assert not any(g.material for g in j.goods)

@@ -75,7 +75,8 @@ class CheckContext:
         self.findings.append(Finding(
             rule=rule.code, severity=rule.severity, title=rule.name,
             message=rule.message.format(**args), path=path, sheet=sheet, cell=cell, value=_show(value),
-            expected=_show(expected), remedy=rule.remedy, reference=rule.reference, details=details or {}))
+            expected=_show(expected), remedy=rule.remedy, reference=rule.reference, details=details or {},
+            args=args))
 
     # shared lookups ---------------------------------------------------------------------------------------------
     def process_result(self, process_id: str) -> ProcessResult | None:

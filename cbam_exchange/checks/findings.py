@@ -28,6 +28,8 @@ class Finding:
     title: str = ""
     details: dict[str, object] = field(default_factory=dict)
     waiver: dict[str, str] | None = None
+    # the values the message template was filled with, so that the message can be rendered in another language
+    args: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def fingerprint(self) -> str:

@@ -22,7 +22,8 @@ def rules_version() -> str:
 
 
 def validate_file(path: Path, year: int | None, select: Sequence[str], ignore: Sequence[str],
-                  waivers: Sequence[Waiver]) -> tuple[dict[str, Any], ValidationReport | None]:
+                  waivers: Sequence[Waiver], lang: str = "en") -> tuple[dict[str, Any], ValidationReport | None]:
+    """The findings document of `path` (messages and remedies in `lang`) and the report, or None if unreadable."""
     try:
         submission = read_submission(path)
     except UnreadableInput as exc:
@@ -33,12 +34,15 @@ def validate_file(path: Path, year: int | None, select: Sequence[str], ignore: S
     sha256 = sha256_of(path)
     installation = installation_id(submission)
     report.findings, report.waived = apply_waivers(report.findings, list(waivers), installation, sha256)
+    if lang != "en":
+        from cbam_exchange.i18n.findings import localise
+        report.findings, report.waived = localise(report.findings, lang), localise(report.waived, lang)
     doc = document(str(path), sha256, submission.source.template_version, report.year, rules_version(),
                    report.findings, report.waived, report.summary(), installation=installation)
     return doc, report
 
 
-def validate_for_batch(args: tuple[Path, int | None, Sequence[str], Sequence[str], Sequence[Waiver]]
+def validate_for_batch(args: tuple[Path, int | None, Sequence[str], Sequence[str], Sequence[Waiver], str]
                        ) -> dict[str, Any]:
     """Worker entry point: the document only (findings objects stay in the worker)."""
     return validate_file(*args)[0]

@@ -2,7 +2,7 @@
 2 input unreadable or usage error; 3 internal error (a bug: please report it)."""
 
 from cbam_exchange.cli import (convert, defaults, diff, inspect, recompute, report, risk, rules,  # noqa: F401
-                               validate, waivers, workspace)
+                               serve, validate, waivers, workspace)
 from cbam_exchange.cli.app import main
 from cbam_exchange.cli.common import install_global_options
 

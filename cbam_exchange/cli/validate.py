@@ -10,6 +10,7 @@ import click
 from cbam_exchange.cli.app import main
 from cbam_exchange.cli.common import FILE, INPUT, JOBS, codes, debug, guarded, info, progress
 from cbam_exchange.errors import EXIT_FINDINGS, EXIT_UNREADABLE
+from cbam_exchange.i18n import LANGUAGES
 
 FORMATS = ["text", "json", "csv", "sarif", "junit", "github"]
 
@@ -30,9 +31,12 @@ FORMATS = ["text", "json", "csv", "sarif", "junit", "github"]
 @click.option("--waivers", type=click.Path(path_type=Path, dir_okay=False),
               help="YAML or JSON file of justified fingerprints scoped to an installation (see cbam waivers init).")
 @click.option("--jobs", type=JOBS, default=0, help="Worker processes for several files (default: one per core).")
+@click.option("--lang", type=click.Choice(sorted(LANGUAGES)), default="en", show_default=True,
+              help="Language of the messages and remedies (codes, cells and references stay as they are).")
 @guarded
 def validate_command(files: tuple[Path, ...], fmt: str, statistics: bool, annotate: Path | None, year: int | None,
-                     select: tuple[str, ...], ignore: tuple[str, ...], waivers: Path | None, jobs: int) -> None:
+                     select: tuple[str, ...], ignore: tuple[str, ...], waivers: Path | None, jobs: int,
+                     lang: str) -> None:
     """Check submissions: schema, rule catalogue, recomputation, plausibility; findings located at sheet and cell.
 
     Exit code 1 where an error finding remains (not waived), 2 where a file cannot be read.
@@ -63,7 +67,7 @@ def validate_command(files: tuple[Path, ...], fmt: str, statistics: bool, annota
     if len(files) == 1 or jobs == 1:
         documents = []
         for f in progress(files, len(files), "validating"):
-            doc, report = validate_file(f, year, sel, ign, waiver_list)
+            doc, report = validate_file(f, year, sel, ign, waiver_list, lang)
             documents.append(doc)
             if annotate is not None:  # keep only what the annotation needs: reports are large
                 reports[f] = report
@@ -75,7 +79,7 @@ def validate_command(files: tuple[Path, ...], fmt: str, statistics: bool, annota
         workers = min(jobs or os.cpu_count() or 1, len(files))
         debug(f"{workers} worker(s), start method {start_method()}")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context()) as pool:
-            jobs_args = [(f, year, sel, ign, waiver_list) for f in files]
+            jobs_args = [(f, year, sel, ign, waiver_list, lang) for f in files]
             documents = list(progress(pool.map(validate_for_batch, jobs_args,
                                                chunksize=max(1, len(files) // (workers * 4))),
                                       len(files), "validating"))

@@ -58,7 +58,7 @@ def tornado_chart(rows: list[tuple[str, float]], title: str) -> str:
     span = max([abs(v) for _, v in rows] + [1e-9])
     half = (width - label_w - 20) / 2 - 30
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 8}" '
-             f'viewBox="0 0 {width} {height + 8}" font-family="DejaVu Sans" font-size="8">',
+             f'viewBox="0 0 {width} {height + 8}" font-family="Noto Sans" font-size="8">',
              f'<text x="4" y="11" font-weight="bold">{escape(title)}</text>',
              f'<line x1="{axis:.1f}" x2="{axis:.1f}" y1="16" y2="{height}" stroke="#888"/>']
     for k, (label, value) in enumerate(rows):

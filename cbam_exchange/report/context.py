@@ -110,12 +110,18 @@ def draft_context(report: ValidationReport, evidence: dict[str, str], decisions:
                 {"see": g["m"].see, "declared": g["m"].declared,
                  "default": (g["default"].total if g["m"].basis.counts_indirect else g["default"].direct)
                  if g["default"] else None, "benchmark": g["benchmark"]["value"]}) for g in goods]
-    tornados = []
+    groups: dict[tuple, list[Any]] = {}  # goods of one process on one basis share their ranking: one chart
     for risk in j.risks:
         if risk.inputs:
-            rows = [(f"{x.label} ({x.cell or x.path})", x.elasticity) for x in risk.inputs[:TORNADO_ROWS]]
-            tornados.append(tornado_chart(rows, f"Product row {risk.row} ({risk.cn_code or '—'}): elasticity of "
-                                                f"{risk.basis.label}"))
+            key = tuple((x.path, round(x.elasticity, 9)) for x in risk.inputs[:TORNADO_ROWS])
+            groups.setdefault(key, []).append(risk)
+    tornados = []
+    for risks in groups.values():
+        first = risks[0]
+        rows = [(f"{x.label} ({x.cell or x.path})", x.elasticity) for x in first.inputs[:TORNADO_ROWS]]
+        names = ", ".join(f"{r.row} ({r.cn_code or '—'})" for r in risks)
+        tornados.append(tornado_chart(rows, f"Product row{'s' if len(risks) > 1 else ''} {names}: elasticity of "
+                                            f"{first.basis.label}"))
     return {
         "s": s, "result": report.result, "year": report.year, "findings": report.findings, "j": j,
         "goods": goods, "chart": bar_chart(bars), "tornados": tornados, "balance": _balance(report),

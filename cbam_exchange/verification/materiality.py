@@ -23,6 +23,7 @@ from cbam_exchange.verification.chain import Chain, goods_using
 from cbam_exchange.verification.classes import Impact, Item
 from cbam_exchange.verification.decisions import Decisions
 from cbam_exchange.verification.rules import materiality
+from cbam_exchange.verification.sensitivity import direct_scale
 
 _INDEX = re.compile(r"^(declared\.products|declared\.processes|processes|purchased_precursors)\[(\d+)\]\.?(\w*)")
 
@@ -166,7 +167,30 @@ def _quantify(item: Item, finding: Finding, report: ValidationReport, chain: Cha
             elif g.basis.kind == "direct" and oi is not None and ni is not None and oi != ni:
                 item.impacts.append(Impact(g.row, "indirect", oi - ni, g.relative(oi - ni), False,
                                            "reported, not counted (Annex II good: direct emissions only)"))
+        if not effects.get("products") and effects.get("installation_direct"):
+            _pro_rata(item, report, chain, goods, effects["installation_direct"])  # type: ignore[arg-type]
         item.affected_goods = sorted({i.row for i in item.impacts} | set(rows))
+
+
+def _pro_rata(item: Item, report: ValidationReport, chain: Chain, goods: dict[int, GoodMateriality],
+              direct: list[float]) -> None:
+    """A slip in a source stream moves the installation total, not DirEm per process (entered separately): estimate
+    each good's impact as if the change were spread over DirEm pro rata, shown but not counted."""
+    old, new = direct
+    if not old or old == new:
+        return
+    for product in report.result.products:
+        g = goods.get(product.row)
+        if g is None or product.process is None or product.process not in chain.ids:
+            continue
+        ell = chain.leontief_row(product.process)
+        if ell is None:
+            continue
+        absolute = direct_scale(report.result, chain, ell) * (old - new) / old
+        if absolute:
+            item.impacts.append(Impact(g.row, "direct", absolute, g.relative(absolute), False,
+                                       "pro-rata estimate: DirEm per process is entered separately; counts where "
+                                       "DirEm is derived from this stream"))
 
 
 def _sefa_of_correction(report: ValidationReport, finding: Finding, before: dict[int, GoodSefa],

@@ -175,6 +175,13 @@ def _emission_source_terms(c: _Collector, submission: Submission, result: Recomp
                       value, d_scale * r.co2e / direct / value, via=PRO_RATA)
 
 
+def direct_scale(result: Recomputation, chain: Chain, ell: list[float]) -> float:
+    """d(SEE direct of the good) / d(ln DirEm of every process): how far the good moves where all DirEm move
+    together, which is how a stream's change reaches it pro rata."""
+    return sum((r.direct_emissions or 0) * ell[chain.index(r.id)] / r.activity_level
+               for r in result.processes if r.activity_level)
+
+
 def good_risks(submission: Submission, result: Recomputation, chain: Chain | None = None) -> list[GoodRisk]:
     """Per good, its inputs ranked by |elasticity| of the SEE on its legal basis, and its share on default values."""
     chain = chain or build_chain(submission, result)
@@ -198,9 +205,7 @@ def good_risks(submission: Submission, result: Recomputation, chain: Chain | Non
         c = _Collector(submission)
         _process_terms(c, submission, result, chain, ell)
         _purchased_terms(c, submission, chain, ell)
-        scale = sum((r.direct_emissions or 0) * ell[chain.index(r.id)] / r.activity_level
-                    for r in result.processes if r.activity_level)
-        _emission_source_terms(c, submission, result, scale)
+        _emission_source_terms(c, submission, result, direct_scale(result, chain, ell))
         for path, (label, value, d_dir, d_ind, via) in c.terms.items():
             derivative = d_dir + (d_ind if basis.counts_indirect else 0.0)
             if derivative:
