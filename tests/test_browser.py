@@ -142,3 +142,19 @@ def test_supplier_text_stays_text_in_the_browser(browser, server, tmp_path: Path
     assert page.locator("dd.installation").inner_text().startswith("<script>alert(1)</script> (")
     assert dialogs == []
     page.close()
+
+
+def test_a_file_dropped_on_the_page_is_checked(browser, server) -> None:
+    """The drag-and-drop enhancement: a file dropped on the zone goes through the form's own input."""
+    text = (ROOT / "examples" / "cement-clinker-two-cements.json").read_text(encoding="utf-8")
+    page = browser.new_page()
+    page.goto(server + "/")
+    page.evaluate("""text => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([text], "dropped cement.json", {type: "application/json"}));
+        document.querySelector(".upload .drop").dispatchEvent(
+            new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+    }""", text)
+    page.wait_for_url("**/result/*")
+    assert page.locator("h1").inner_text() == "dropped cement.json"
+    page.close()

@@ -48,7 +48,8 @@ def draft(submission_with_findings: Path) -> Path:
 def test_every_attachment_is_embedded_with_its_hash(draft: Path, submission_with_findings: Path) -> None:
     pdf = pikepdf.open(draft)
     files = {name: spec.get_file().read_bytes() for name, spec in pdf.attachments.items()}
-    assert set(files) == {submission_with_findings.name, "findings.json", "recomputation.json", "manifest.json"}
+    assert set(files) == {submission_with_findings.name, "findings.json", "recomputation.json", "manifest.json",
+                          "draft-context.json", "pages.json"}
     assert files[submission_with_findings.name] == submission_with_findings.read_bytes()
     manifest = json.loads(files["manifest.json"])
     for name, digest in manifest["attachments"].items():
@@ -82,8 +83,7 @@ def test_check_passes_on_an_untouched_draft_and_fails_on_an_altered_one(draft: P
     assert run.returncode == 0, run.stdout + run.stderr
     altered = tmp_path / "altered.pdf"
     pdf = pikepdf.open(draft)
-    name = next(n for n in pdf.attachments if n.endswith(".json") and n not in ("findings.json", "manifest.json",
-                                                                                "recomputation.json"))
+    name = json.loads(pdf.attachments["manifest.json"].get_file().read_bytes())["submission"]
     data = json.loads(pdf.attachments[name].get_file().read_bytes())
     data["processes"][3]["direct_emissions"] = 100000
     pdf.attachments[name] = pikepdf.AttachedFileSpec(pdf, json.dumps(data).encode(), filename=name)
@@ -92,7 +92,8 @@ def test_check_passes_on_an_untouched_draft_and_fails_on_an_altered_one(draft: P
     run = cbam("report", "check", str(altered))
     assert run.returncode == 1
     assert f"attachment {name} was altered" in run.stdout
-    assert "findings.json is not reproduced" in run.stdout or "recomputation.json is not reproduced" in run.stdout
+    assert ("findings.json does not follow from the embedded submission" in run.stdout
+            or "recomputation.json does not follow from the embedded submission" in run.stdout)
 
 
 def test_supplier_text_is_escaped_in_the_html(tmp_path: Path) -> None:

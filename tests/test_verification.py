@@ -18,7 +18,7 @@ from cbam_exchange.model.submission import Submission
 from cbam_exchange.verification.decisions import parse_decisions
 from cbam_exchange.verification.judgement import judge
 from cbam_exchange.verification.opinion import NOT_VERIFIED, SATISFACTORY, WITH_COMMENTS
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SHARED
 
 STEEL, CEMENT = "steelworks-bf-bof", "cement-clinker-two-cements"
 # decisions that satisfy the site-visit and upstream rules, so that each test isolates what it injects
@@ -263,3 +263,56 @@ def test_a_stream_unit_slip_is_estimated_per_good_but_not_counted() -> None:
     assert swap.affected_goods == [1, 2, 3]
     assert all(i.absolute < 0 and not i.counted and "pro-rata" in i.note for i in swap.impacts)  # understated
     assert not any(g.material for g in j.goods)
+
+
+def test_a_declared_sefa_5_percent_off_is_material_on_sefa_alone() -> None:
+    data = example(STEEL)
+    j = judged(data)
+    sefa = good(j, 1).sefa.sefa
+    for excess, material in ((0.06, True), (0.03, False)):
+        data = example(STEEL)
+        data["format_version"] = "1.1"
+        data["definitive"] = {"goods": [{"product_row": 1, "quantity": 1200000, "sefa": sefa * (1 + excess)}]}
+        j = judged(data)
+        g = good(j, 1)
+        item = next(it for it in j.items if it.id == "SEFA-1")
+        assert item.klass == "misstatement" and item.sefa_impacts[0].absolute == pytest.approx(excess * sefa)
+        assert g.sefa_material is material and g.material is False
+        assert (j.opinion.statement == NOT_VERIFIED) is material
+
+
+COMMISSION = SHARED / "real-world" / "commission-examples"
+
+
+def _commission(name: str) -> Path:
+    path = COMMISSION / name
+    if not path.exists():
+        pytest.skip(f"{name} is absent (expected in ../shared/real-world/commission-examples/)")
+    return path
+
+
+@pytest.mark.parametrize(("workbook", "cell", "factor", "material"), [
+    ("2 CBAM SEE V2.1_Example Steel 1 Blast furnace_final.xlsx", "I10", 1.055, True),   # SEE direct, Annex II
+    ("2 CBAM SEE V2.1_Example Steel 1 Blast furnace_final.xlsx", "J10", 1.30, False),   # indirect: not counted
+    ("2 CBAM SEE V2.1_Example Steel 1 Blast furnace_final.xlsx", "I10", 1.04, False),
+    ("1 CBAM SEE V2.1_Example Cement_final.xlsx", "K10", 1.055, True),                  # SEE total for cement
+])
+def test_a_misstatement_injected_into_a_commission_workbook(workbook: str, cell: str, factor: float,
+                                                            material: bool, tmp_path: Path) -> None:
+    from cbam_exchange.readers import read_submission
+    from tests.xlsx_edit import edit_workbook
+
+    source = _commission(workbook)
+    original = read_submission(source)
+    column = {"I10": "see_direct", "J10": "see_indirect", "K10": "see_total"}[cell]
+    value = getattr(original.declared.products[0], column)
+    edited = edit_workbook(source, tmp_path / "edited.xlsx", cached={f"Summary_Products!{cell}": value * factor})
+    report = validate(read_submission(edited))
+    assert report.submission.reporting_period.start.year == 2023
+    j = judge(report, parse_decisions(CLEAN_DECISIONS, "decisions.yaml"))
+    assert j.regime.definitive is False  # a 2023 file: transitional period
+    g = good(j, report.result.products[0].row)
+    assert g.material is material
+    misstated = [it for it in j.items if it.klass == "misstatement" and it.location == f"Summary_Products!{cell}"]
+    assert misstated and misstated[0].impacts[0].absolute == pytest.approx(value * (factor - 1), rel=1e-6)
+    assert (j.opinion.statement == NOT_VERIFIED) is material

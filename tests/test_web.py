@@ -195,3 +195,24 @@ def test_a_workspace_keeps_each_upload_and_its_findings(tmp_path: Path) -> None:
     folder = workspace / doc["sha256"]
     assert (folder / "steel.json").read_bytes() == STEEL.read_bytes()
     assert json.loads((folder / "steel.json.findings.json").read_text(encoding="utf-8")) == doc
+
+
+def test_the_severity_filter_works_without_script(client, tmp_path: Path) -> None:
+    doc = json.loads(STEEL.read_text(encoding="utf-8"))
+    doc["installation"]["latitude"] = 136.74  # an error (ID-004) beside the example's note (PR-003)
+    page = client.post("/upload", files={"file": ("s.json", json.dumps(doc).encode())}, follow_redirects=True)
+    assert 'data-rule="ID-004"' in page.text and 'data-rule="PR-003"' in page.text
+    errors_only = client.get(str(page.url) + "?severity=error")
+    assert 'data-rule="ID-004"' in errors_only.text and 'data-rule="PR-003"' not in errors_only.text
+
+
+def test_the_store_forgets_the_oldest_results_and_expired_ones() -> None:
+    from cbam_exchange.web.store import Entry, ResultStore
+
+    store = ResultStore(ttl=3600, capacity=3, max_bytes=250)
+    keys = [store.put(Entry(f"f{k}", b"x" * 100, {})) for k in range(3)]
+    assert store.get(keys[0]) is None and store.get(keys[1]) and store.get(keys[2])  # 300 bytes > 250
+    expired = ResultStore(ttl=0.0, capacity=3, max_bytes=10**6)
+    key = expired.put(Entry("f", b"x", {}))
+    time.sleep(0.01)
+    assert expired.get(key) is None and len(set(keys)) == 3

@@ -50,8 +50,10 @@ def report_draft(file: Path, output: Path, html_output: Path | None, decisions_f
         raise click.UsageError("the output must not overwrite the submission")
     decisions = None
     if decisions_file is not None:
-        from cbam_exchange.verification.decisions import read_decisions
-        decisions = read_decisions(decisions_file)
+        from cbam_exchange.readers.mapping_file import read_mapping_file
+
+        # the mapping as read goes into the draft (check renders the pages again from it); write_draft validates it
+        decisions = (str(decisions_file), read_mapping_file(decisions_file, "verifier decisions"))
     result = write_draft(file, output, year=year, decisions=decisions, html_target=html_output)
     info(f"wrote {output} (draft; {result.summary()['errors']} error(s), {result.summary()['warnings']} "
          "warning(s); check it with: cbam report check " + str(output) + ")")
@@ -59,16 +61,65 @@ def report_draft(file: Path, output: Path, html_output: Path | None, decisions_f
         sys.exit(EXIT_FINDINGS)
 
 
+# `cbam report check` exit codes: 0 intact, 1 altered, 2 unreadable (not a PDF, not a draft), 3 internal error,
+# 4 made by another version that this one cannot reproduce (hashes and recorded pages checked, not re-derived).
+EXIT_CANNOT_REPRODUCE = 4
+
+
 @report.command("check")
 @click.argument("draft", type=FILE)
+@click.option("--trust", "trust", type=FILE, multiple=True,
+              help="Certificate (PEM or DER) of a trust root for the signer's certificate; repeatable.")
 @guarded
-def report_check(draft: Path) -> None:
-    """Confirm that a draft's embedded evidence is intact and reproduces (exit 0), or say what differs (exit 1)."""
-    from cbam_exchange.report.check import check_draft
+def report_check(draft: Path, trust: tuple[Path, ...]) -> None:
+    """Is the draft as made, and do its pages follow from its evidence? Exit 0 intact, 1 altered (each difference
+    named: page and figure, attachment, signature), 2 unreadable, 4 made by another version that this one cannot
+    reproduce."""
+    from cbam_exchange.report.check import ALTERED, NOT_REPRODUCIBLE, check_draft
 
-    problems = check_draft(draft)
-    if problems:
-        for p in problems:
-            click.echo(f"differs: {p}")
+    result = check_draft(draft.name, draft.read_bytes(), [t.read_bytes() for t in trust] or None)
+    for problem in result.altered:
+        click.echo(f"altered: {problem}")
+    for signature in result.signatures:
+        if signature.valid:
+            click.echo(signature.describe())
+    for note in result.notes:
+        click.echo(f"note: {note}")
+    if result.outcome == ALTERED:
+        click.echo(f"{draft}: ALTERED ({len(result.altered)} difference(s))")
         sys.exit(EXIT_FINDINGS)
-    click.echo(f"{draft}: every attachment matches its SHA-256 and the findings and recomputation are reproduced")
+    if result.outcome == NOT_REPRODUCIBLE:
+        click.echo(f"{draft}: CANNOT REPRODUCE with this version (attachments and pages match what was recorded)")
+        sys.exit(EXIT_CANNOT_REPRODUCE)
+    click.echo(f"{draft}: intact (every attachment matches the manifest; the findings, recomputation and every page "
+               "follow from the embedded submission)")
+
+
+@report.command("sign")
+@click.argument("draft", type=FILE)
+@click.option("--key", type=FILE, required=True, help="The signer's private key (PEM or DER).")
+@click.option("--cert", type=FILE, required=True, help="The signer's certificate (PEM or DER).")
+@click.option("--chain", type=FILE, multiple=True, help="Intermediate certificates to embed; repeatable.")
+@click.option("--passphrase-env", metavar="NAME", help="Environment variable holding the key's passphrase.")
+@click.option("-o", "--output", type=FILE, help="The signed PDF (default: DRAFT with -signed before .pdf).")
+@guarded
+def report_sign(draft: Path, key: Path, cert: Path, chain: tuple[Path, ...], passphrase_env: str | None,
+                output: Path | None) -> None:
+    """Add the verifier's PAdES signature to a draft (the draft itself is never modified)."""
+    import os
+
+    from cbam_exchange.report.signature import sign
+    from cbam_exchange.writers.atomic import atomic_output
+
+    target = output or draft.with_name(f"{draft.stem}-signed.pdf")
+    if target.resolve() == draft.resolve():
+        raise click.UsageError("the signed output must not overwrite the draft")
+    passphrase = None
+    if passphrase_env:
+        if passphrase_env not in os.environ:
+            raise click.UsageError(f"environment variable {passphrase_env} is not set")
+        passphrase = os.environ[passphrase_env].encode()
+    signed = sign(draft.read_bytes(), key, cert, passphrase=passphrase, chain=chain)
+    with atomic_output(target) as tmp:
+        tmp.write_bytes(signed)
+    click.echo(f"wrote {target} (signed; check it with: cbam report check {target})", err=True)

@@ -126,12 +126,42 @@ class Anchor:
 
 
 @dataclass(frozen=True)
+class Translations:
+    """The template's language switch: column `shown` of `sheet` shows each row in the language whose index is in
+    `language_index` (counted from `first` + 2, as the template's INDEX(...,$A$3-2)), else column `first`."""
+
+    sheet: str
+    shown: int
+    language_index: CellRef
+    first: int
+    last: int
+
+    def source(self, ref: CellRef, index: object) -> CellRef | None:
+        """The cell that `ref` (a cell of the shown column) displays, given the language index found."""
+        if ref.sheet != self.sheet or ref.col != self.shown:
+            return None
+        offset = int(index) - 2 if isinstance(index, float) and index.is_integer() else 0
+        col = self.first + offset - 1 if 1 <= offset <= self.last - self.first + 1 else self.first
+        return CellRef(self.sheet, ref.row, col)
+
+
+def _translations(raw: dict | None) -> Translations | None:
+    if not raw:
+        return None
+    sheet, shown = raw["shown"].split("!")
+    first, last = raw["languages"].split("!")[1].split(":")
+    return Translations(sheet, col_to_index(shown), CellRef.parse(raw["language_index"]), col_to_index(first),
+                        col_to_index(last))
+
+
+@dataclass(frozen=True)
 class Layout:
     version: str
     released: str
     version_cells: CellRange
     calculated_probe: CellRef
     required_sheets: tuple[str, ...]
+    other_sheets: tuple[str, ...]
     result_sheets: tuple[str, ...]
     list_ranges: tuple[CellRange, ...]
     computed_rows: dict[CellRef, tuple[str, int | None]]
@@ -141,6 +171,7 @@ class Layout:
     derived: dict[str, tuple[str, str]]
     tables: tuple[TableSpec, ...]
     computed: dict[CellRef, str] = field(default_factory=dict)
+    translations: Translations | None = None
     source: str = field(default="", compare=False)
 
     def computed_cell(self, ref: CellRef) -> tuple[str, int | None] | None:
@@ -150,17 +181,33 @@ class Layout:
     def _computed_index(self) -> dict[CellRef, tuple[str, int | None]]:
         return {ref: (path, None) for ref, path in self.computed.items()} | self.computed_rows
 
-    def sheet_rows(self) -> dict[str, set[int]]:
-        """Each sheet the layout touches, with the rows it reads (the reader parses only those)."""
+    def sheet_cells(self) -> dict[str, dict[int, set[int]]]:
+        """Each sheet the layout touches, with the rows and, per row, the columns it reads (the reader parses
+        only those). Computed from numbers, not CellRefs: every command that reads a workbook starts here."""
+        cells: dict[str, dict[int, set[int]]] = {}
+
+        def add(sheet: str, row: int, col: int) -> None:
+            cells.setdefault(sheet, {}).setdefault(row, set()).add(col)
+
         refs = [f.ref for f in self.fields] + [a.ref for a in self.anchors] + [self.calculated_probe]
-        refs += self.version_cells.cells()
-        refs += [c for lk in self.lookups.values() for r in lk.values() for c in r.cells()]
-        refs += [c for r in self.list_ranges for c in r.cells()]
-        refs += [c for t in self.tables for f in t.fields for n in range(1, t.count + 1) for c in f.cells_for(n)]
-        rows: dict[str, set[int]] = {}
-        for r in refs:
-            rows.setdefault(r.sheet, set()).add(r.row)
-        return rows
+        ranges = [self.version_cells, *self.list_ranges, *(r for lk in self.lookups.values() for r in lk.values())]
+        for ref in refs:
+            add(ref.sheet, ref.row, ref.col)
+        for rng in ranges:
+            for row in range(rng.first.row, rng.last.row + 1):
+                cols = cells.setdefault(rng.first.sheet, {}).setdefault(row, set())
+                cols.update(range(rng.first.col, rng.last.col + 1))
+        for table in self.tables:
+            for f in table.fields:
+                sheet_rows = cells.setdefault(f.ref.sheet, {})
+                for n in range(table.count):
+                    row = f.ref.row + f.step * n
+                    if f.across:
+                        sheet_rows.setdefault(row, set()).update(range(f.ref.col, f.ref.col + f.across))
+                    else:
+                        for k in range(max(f.down, 1)):
+                            sheet_rows.setdefault(row + k, set()).add(f.ref.col)
+        return cells
 
 
 def _field(path: str, spec: dict) -> FieldSpec:
@@ -199,12 +246,14 @@ def _from_raw(raw: dict, parent: Layout | None, source: str) -> Layout:
             version=tpl["version"], released=tpl["released"],
             version_cells=CellRange.parse(tpl["version_cells"]),
             calculated_probe=CellRef.parse(tpl["calculated_probe"]),
-            required_sheets=tuple(tpl["required_sheets"]), result_sheets=tuple(tpl["result_sheets"]),
+            required_sheets=tuple(tpl["required_sheets"]), other_sheets=tuple(tpl.get("other_sheets", ())),
+            result_sheets=tuple(tpl["result_sheets"]),
             list_ranges=tuple(CellRange.parse(r) for r in tpl["list_ranges"]), anchors=anchors,
             lookups={k: {kk: CellRange.parse(vv) for kk, vv in v.items()} for k, v in raw.get("lookup", {}).items()},
             fields=fields, derived={k: tuple(v) for k, v in raw.get("derived", {}).items()}, tables=tables,
             computed={CellRef.parse(k): v for k, v in raw.get("computed", {}).items()},
-            computed_rows=_computed_rows(raw.get("computed_rows", {})), source=source)
+            computed_rows=_computed_rows(raw.get("computed_rows", {})),
+            translations=_translations(raw.get("translations")), source=source)
     shifts = raw.get("shift", [])
     drop = raw.get("drop", {})
     dropped = set(drop.get("fields", []))

@@ -7,6 +7,7 @@ short text naming what was found; the value is then None (not provided), never a
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -15,7 +16,8 @@ _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 _DMS = re.compile(r"^\s*(?P<d>-?\d+(?:\.\d+)?)\s*°\s*(?:(?P<m>\d+(?:\.\d+)?)\s*['′]\s*)?"
                   r"(?:(?P<s>\d+(?:\.\d+)?)\s*(?:\"|″|'')\s*)?(?P<h>[NSEWnsew])?\s*$")
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # the 1900 date system (serial 1 = 1900-01-01, with Lotus's 29 February 1900)
+EPOCH_1904 = dt.date(1904, 1, 1)  # the 1904 date system (<workbookPr date1904="1"/>, older Mac Excel): serial 0
 
 Converted = tuple[Any, str | None]
 
@@ -49,20 +51,26 @@ def to_number(raw: Any) -> Converted:
     if isinstance(raw, str):
         text = raw.strip().replace("\u00a0", "")
         if _PLAIN_NUMBER.match(text):
+            if not math.isfinite(float(text)):
+                return None, f"text '{raw}' is not a finite number"
             return float(text), f"the number '{raw}' is stored as text"
         return None, f"text '{raw}' where a number is expected"
     return None, f"a {type(raw).__name__} where a number is expected"
 
 
-def to_date(raw: Any) -> Converted:
+def to_date(raw: Any, epoch: dt.date = _EXCEL_EPOCH) -> Converted:
+    """A date from a serial number in the workbook's date system (`epoch`), a date cell, or text."""
     if raw is None:
         return None, None
     if isinstance(raw, dt.datetime):
         return raw.date(), None
     if isinstance(raw, dt.date):
         return raw, None
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and 1 <= raw < 2958466:
-        return _EXCEL_EPOCH + dt.timedelta(days=int(raw)), None
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and raw >= (0 if epoch == EPOCH_1904 else 1):
+        try:
+            return epoch + dt.timedelta(days=int(raw)), None
+        except OverflowError:  # beyond 9999-12-31
+            pass
     if isinstance(raw, str):
         text = raw.strip()
         for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d"):

@@ -14,8 +14,8 @@ from typing import Any
 from cbam_exchange.errors import UnreadableInput
 from cbam_exchange.layouts import CellRef, FieldSpec, Layout, TableSpec, known_layouts
 from cbam_exchange.model.submission import Submission
-from cbam_exchange.readers.cell_types import CONVERTERS
-from cbam_exchange.readers.xlsx_cells import WorkbookCells
+from cbam_exchange.readers.cell_types import CONVERTERS, EPOCH_1904, to_date
+from cbam_exchange.readers.xlsx_cells import NonFinite, WorkbookCells
 
 _VERSION_SHEET = "0_Versions"
 _INDEX = re.compile(r"\[(\d+)\]")
@@ -70,6 +70,14 @@ class _Reading:
         self.notes.append({"code": code, "path": path, "sheet": ref.sheet, "cell": ref.cell, "message": message,
                            "found": None if found is None else str(found)})
 
+    def convert(self, raw: Any, typ: str) -> tuple[Any, str | None]:
+        """The model's value of a cached value; dates in the workbook's own date system."""
+        if isinstance(raw, NonFinite):
+            return None, f"the number '{raw.text}' is not finite (Excel cannot hold it)"
+        if typ == "date" and self.cells.date1904:
+            return to_date(raw, EPOCH_1904)
+        return CONVERTERS[typ](raw)
+
     def input_value(self, ref: CellRef, typ: str, path: str) -> tuple[Any, bool]:
         """(value, cell is used) for an input cell; records source and notes."""
         raw = self.cells.raw(ref)
@@ -85,10 +93,10 @@ class _Reading:
                           "evaluated by the reader", found=formula[0])
                 self.sources[path] = source
                 return None, True
-        value, problem = CONVERTERS[typ](raw)
+        value, problem = self.convert(raw, typ)
         if problem:
             code = "READ-TEXT-AS-VALUE" if value is not None else "READ-TYPE"
-            self.note(code, path, ref, problem, found=raw)
+            self.note(code, path, ref, problem, found=raw.text if isinstance(raw, NonFinite) else raw)
         self.sources[path] = source
         return value, True
 
@@ -101,7 +109,9 @@ class _Reading:
             self.messages[path] = raw
             self.sources[path] = {"sheet": ref.sheet, "cell": ref.cell}
             return None
-        value, _ = CONVERTERS[typ](raw)
+        value, problem = self.convert(raw, typ)
+        if isinstance(raw, NonFinite):
+            self.note("READ-TYPE", path, ref, problem or "", found=raw.text)
         if value is not None:
             self.sources[path] = {"sheet": ref.sheet, "cell": ref.cell}
         return value
@@ -191,12 +201,24 @@ def _read_table(reading: _Reading, table: TableSpec, data: dict, routes: dict[st
         _set(data, table.path, items)
 
 
+def _missing_sheets(cells: WorkbookCells, name: str, missing: list[str], what: str) -> None:
+    known = {s for layout in known_layouts().values() for s in layout.required_sheets + layout.other_sheets}
+    others = [s for s in cells.sheet_names if s not in known]
+    hint = (f"; the workbook has another sheet {', '.join(repr(s) for s in others[:4])}: was it renamed?"
+            if others else "")
+    raise UnreadableInput(name, f"required sheet(s) missing from {what}",
+                          found=", ".join(missing) + " absent" + hint,
+                          expected="every sheet of the official template under its own name")
+
+
 def check_structure(cells: WorkbookCells, name: str) -> Layout:
     """The layout of this workbook, or UnreadableInput naming what differs from every known layout."""
     layouts = known_layouts()
     any_layout = next(iter(layouts.values()))
     if not cells.has_sheet(_VERSION_SHEET):
         missing = [s for s in any_layout.required_sheets if not cells.has_sheet(s)]
+        if len(missing) * 2 < len(any_layout.required_sheets):  # most sheets there: one renamed or deleted
+            _missing_sheets(cells, name, [_VERSION_SHEET] + missing, "a template")
         raise UnreadableInput(
             name, "not a CBAM communication template: sheets are missing",
             found=f"sheets {', '.join(cells.sheet_names[:8])}{'…' if len(cells.sheet_names) > 8 else ''}",
@@ -210,11 +232,10 @@ def check_structure(cells: WorkbookCells, name: str) -> Layout:
     layout = layouts[version]
     missing = [s for s in layout.required_sheets if not cells.has_sheet(s)]
     if missing:
-        raise UnreadableInput(name, f"required sheet(s) missing from a version {version} template",
-                              found=", ".join(missing) + " absent", expected="every sheet of the official template")
+        _missing_sheets(cells, name, missing, f"a version {version} template")
     for anchor in layout.anchors:
         text = cells.raw(anchor.ref)
-        if text is None and cells.formula(anchor.ref):
+        if text is None and cells.has_formula(anchor.ref):
             continue  # label formula never calculated: nothing to compare
         if not isinstance(text, str) or text.strip() != anchor.text.strip():
             raise UnreadableInput(
@@ -224,17 +245,27 @@ def check_structure(cells: WorkbookCells, name: str) -> Layout:
 
 
 def open_template_cells(path: Path) -> WorkbookCells:
-    """Open `path` reading every sheet any known layout needs, only the rows it needs."""
-    return WorkbookCells(path, _rows_needed())
+    """Open `path` reading every sheet any known layout needs, only the cells it needs; labels and code lists of a
+    workbook never calculated are read through the template's language switch."""
+    cells = WorkbookCells(path, cells_needed())
+    cells.resolver = _translated
+    return cells
+
+
+def _translated(cells: WorkbookCells, ref: CellRef) -> CellRef | None:
+    translations = next((t for t in (lay.translations for lay in known_layouts().values()) if t), None)
+    return translations.source(ref, cells.raw(translations.language_index)) if translations else None
 
 
 @cache
-def _rows_needed() -> dict[str, frozenset[int]]:
-    rows: dict[str, set[int]] = {}
+def cells_needed() -> dict[str, dict[int, frozenset[int]]]:
+    """Sheet -> row -> columns that any known layout reads."""
+    cells: dict[str, dict[int, set[int]]] = {}
     for layout in known_layouts().values():
-        for sheet, wanted in layout.sheet_rows().items():
-            rows.setdefault(sheet, set()).update(wanted)
-    return {sheet: frozenset(wanted) for sheet, wanted in rows.items()}
+        for sheet, rows in layout.sheet_cells().items():
+            for row, cols in rows.items():
+                cells.setdefault(sheet, {}).setdefault(row, set()).update(cols)
+    return {sheet: {row: frozenset(cols) for row, cols in rows.items()} for sheet, rows in cells.items()}
 
 
 def read_ec_template(path: Path) -> Submission:
@@ -256,6 +287,13 @@ def read_ec_template(path: Path) -> Submission:
             if not table.path.startswith("declared."):
                 _read_table(reading, table, data, routes)
         _read_derived(reading, data)
+        if not reading.sources:
+            raise UnreadableInput(name, "nothing filled in: the template is blank",
+                                  expected="a template with the installation's data entered")
+        macros = cells.macros
+        if macros:
+            reading.notes.append({"code": "READ-MACROS", "path": "source", "message":
+                                  f"the workbook carries macros ({macros}); they were ignored and never run"})
         data["declared"] = _read_declared(reading, layout)
         _note_constants_in_result_cells(reading, layout, data["declared"])
         data["sources"] = reading.sources
@@ -302,7 +340,7 @@ def _note_constants_in_result_cells(reading: _Reading, layout: Layout, declared:
     """A result cell holding a constant instead of the template's formula (a pasted SEE, say)."""
     def check(ref: CellRef, path: str) -> None:
         raw = reading.cells.raw(ref)
-        if raw is not None and reading.cells.formula(ref) is None:
+        if raw is not None and not reading.cells.has_formula(ref):
             reading.note("READ-CONSTANT", path, ref, "a result cell holds a constant instead of its formula",
                          found=raw)
 
@@ -321,8 +359,7 @@ def _note_constants_in_result_cells(reading: _Reading, layout: Layout, declared:
 
 
 def _read_declared(reading: _Reading, layout: Layout) -> dict:
-    probe = reading.cells.formula(layout.calculated_probe)
-    if probe is not None and reading.cells.raw(layout.calculated_probe) is None:
+    if reading.cells.has_formula(layout.calculated_probe) and reading.cells.raw(layout.calculated_probe) is None:
         return {"available": False,
                 "note": "the workbook carries no calculated values (it was saved by a program that does not "
                         "calculate, or never recalculated): the results it declares are absent"}

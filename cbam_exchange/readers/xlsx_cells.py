@@ -1,211 +1,204 @@
-"""Fast cell access to an .xlsx file: cached values and formulas of the sheets and rows a layout needs.
+"""Cell access to an .xlsx file: cached values and formulas of the sheets and rows a layout needs.
 
-openpyxl needs seconds to load a filled template. This reader parses only the sheet XML it needs, and only down to
-the last row it needs, with one regular-expression pass per sheet that yields both the cached value and the
-formula of every cell (formulas are needed to notice an input cell holding one, a result cell overwritten by a
-constant, and an uncalculated workbook). It reads a filled template in well under 0.2 s; a reader built on
-python-calamine, tried first, took twice as long, because calamine parses whole sheets and exposes no formulas, so
-the XML had to be scanned a second time (see benchmarks/read_template.py).
+openpyxl needs seconds to load a filled template. This reader parses, with lxml and safely (xlsx_xml), only the
+sheets it is asked for and, where a sheet proves it can be sliced exactly, only the rows needed (xlsx_sheet); the
+workbook, its relationships and the shared strings are parsed whole. Values are decoded as Excel reads them:
+shared strings by index (rich-text runs joined, phonetic runs left out), inline strings, booleans, errors, ISO
+dates, and shared formulas resolved from their master (see benchmarks/read_template.py for the speed).
 """
 
 from __future__ import annotations
 
-import html
+import datetime as dt
+import math
 import re
-import zipfile
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
 from cbam_exchange.errors import UnreadableInput
 from cbam_exchange.layouts import CellRef
+from cbam_exchange.readers.shared_formulas import shift_formula
+from cbam_exchange.readers.xlsx_package import LIMITS, Package
+from cbam_exchange.readers.xlsx_sheet import Cell, SheetRows, text_of, column_index
+from cbam_exchange.readers.xlsx_xml import is_main, iter_children, local, parse, tags
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_SHEET_REL = re.compile(rb'<Relationship\b[^>]*?>')
-_ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
-_SHEET_ENTRY = re.compile(rb'<sheet\b[^>]*?/>')
-# attributes up to "/>" or ">", then the content up to "</c>", written without lazy quantifiers (2x faster)
-_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]+)"([^>/]*(?:/(?!>)[^>/]*)*)(?:/>|>([^<]*(?:<(?!/c>)[^<]*)*)</c>)')
-_ROW = re.compile(rb'<row r="(\d+)"')
-_TYPE = re.compile(rb'\bt="(\w+)"')
-_FORMULA = re.compile(rb'<f\b([^>]*?)(?:/>|>([^<]*)</f>)')
-_VALUE = re.compile(rb'<v>([^<]*)</v>')
-_TEXT = re.compile(rb'<t\b[^>]*>([^<]*)</t>')
-_SHARED_ITEM = re.compile(rb'<si>(.*?)</si>', re.S)
-_PHONETIC = re.compile(rb'<rPh\b.*?</rPh>', re.S)
-MAX_PART_BYTES = 128 * 1024 * 1024  # an uncompressed sheet larger than this is not a template (zip bomb guard)
+_R_ID = "id"
+_PLAIN_REFERENCE = re.compile(r"=(?:(?:'(?P<quoted>(?:[^']|'')+)'|(?P<sheet>[A-Za-z_][\w.]*))!)?"
+                              r"\$?(?P<col>[A-Z]{1,3})\$?(?P<row>[0-9]+)")
+_MAX_REFERENCE_CHAIN = 8  # r:id, in the Transitional or the Strict relationships namespace
 
 
-def _attrs(tag: bytes) -> dict[str, str]:
-    return {k.decode().split(":")[-1]: html.unescape(v.decode()) for k, v in _ATTR.findall(tag)}
+class NonFinite(float):
+    """A `<v>` holding a number Excel cannot store (1e309, NaN, INF): kept apart so that readers can say so."""
 
+    def __new__(cls, text: str) -> NonFinite:
+        value = super().__new__(cls, float(text))
+        value.text = text
+        return value
 
-def _text(raw: bytes) -> str:
-    text = raw.decode("utf-8")
-    return html.unescape(text) if "&" in text else text
-def sniff_xlsx(path: Path) -> None:
-    """Raise UnreadableInput with a precise reason where `path` is not a readable .xlsx package."""
-    name = str(path)
-    if not path.exists():
-        raise UnreadableInput(name, "file not found")
-    if path.is_dir():
-        raise UnreadableInput(name, "is a folder, not a file")
-    with path.open("rb") as fh:
-        head = fh.read(8)
-    if head == _OLE_MAGIC:
-        raise UnreadableInput(
-            name, "the file is password-protected (encrypted) or a legacy .xls workbook",
-            found="an OLE compound document", expected="an unencrypted .xlsx workbook (remove the password in Excel)")
-    if not zipfile.is_zipfile(path):
-        if head.startswith(b"PK"):
-            raise UnreadableInput(name, "the workbook is truncated or damaged and cannot be opened",
-                                  found="a zip package without its central directory",
-                                  expected="a complete .xlsx file (download or copy it again)")
-        raise UnreadableInput(name, "not an .xlsx workbook (not a zip package)",
-                              found=f"first bytes {head[:4]!r}", expected="an .xlsx file or a cbam-exchange .json")
-
-
-def _rows_only(xml: bytes, wanted: Collection[int]) -> bytes:
-    """The XML of the wanted rows only, joined: the cell pattern then scans a fraction of a large sheet."""
-    starts = [(int(m.group(1)), m.start()) for m in _ROW.finditer(xml)]
-    if not starts:
-        return xml
-    ends = [pos for _, pos in starts[1:]] + [xml.find(b"</sheetData>", starts[-1][1])]
-    return b"".join(xml[pos:end] for (row, pos), end in zip(starts, ends) if row in wanted)
+    text: str
 
 
 class WorkbookCells:
     """Read-only access to cached values and formulas of selected sheets."""
 
     def __init__(self, path: Path, sheets: Mapping[str, Collection[int]]) -> None:
-        """`sheets` maps each sheet to read to the rows needed; other rows are never parsed."""
+        """`sheets` maps each sheet to read to the rows needed; other sheets are read whole when asked for."""
         self.path = path
-        sniff_xlsx(path)
+        self._package = Package(path)
         try:
-            self._zip = zipfile.ZipFile(path)
-            self.sheet_parts = self._sheet_parts()
-        except UnreadableInput:
+            self._read_workbook()
+        except Exception:
+            self._package.close()
             raise
-        except Exception as exc:  # zip or XML failure: the file is damaged
-            raise UnreadableInput(str(path), f"the workbook cannot be opened ({type(exc).__name__}: {exc})") from None
         self.sheet_names = list(self.sheet_parts)
         self._wanted = {s: r for s, r in sheets.items() if s in self.sheet_parts}
-        self._cells: dict[str, dict[bytes, tuple[bytes, bytes]]] = {}
+        self._sheets: dict[str, SheetRows] = {}
         self._shared: list[str] | None = None
-        self._decoded: dict[tuple[str, int, int], tuple[bytes, bytes | None, bytes | None, bytes] | None] = {}
+        self._following: set[CellRef] = set()  # references being followed (a cycle reads as empty)
+        # where a formula is not a plain reference, the cell it shows (for a layout that knows its formulas)
+        self.resolver: Callable[[WorkbookCells, CellRef], CellRef | None] | None = None
 
-    def _read_part(self, part: str) -> bytes:
-        try:
-            info = self._zip.getinfo(part)
-            if info.file_size > MAX_PART_BYTES:
-                raise UnreadableInput(str(self.path), "a part of the workbook is implausibly large",
-                                      location=part, found=f"{info.file_size} bytes uncompressed",
-                                      expected=f"at most {MAX_PART_BYTES} bytes")
-            return self._zip.read(part)
-        except UnreadableInput:
-            raise
-        except Exception as exc:
-            raise UnreadableInput(str(self.path), f"the workbook cannot be read ({type(exc).__name__}: {exc})",
-                                  location=part) from None
+    @property
+    def macros(self) -> str | None:
+        """The part holding macros, where there are any; they are never run."""
+        return self._package.macros()
 
-    def _sheet_parts(self) -> dict[str, str]:
-        wb = self._zip.read("xl/workbook.xml")
-        rels = self._zip.read("xl/_rels/workbook.xml.rels")
-        targets = {}
-        for tag in _SHEET_REL.findall(rels):
-            a = _attrs(tag)
-            target = a.get("Target", "")
-            target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-            targets[a.get("Id")] = target
-        parts = {}
-        for tag in _SHEET_ENTRY.findall(wb):
-            a = _attrs(tag)
-            if a.get("id") in targets:
-                parts[a["name"]] = targets[a["id"]]
-        return parts
+    def _read_workbook(self) -> None:
+        name, part = str(self.path), self._package.workbook_part
+        root = parse(self._package.read(part), name, part)
+        rels = self._package.relationships(part)
+        self.shared_strings_part = next((t for k, t in rels.values() if k == "sharedStrings"), None)
+        self.date1904 = False
+        self.sheet_parts: dict[str, str] = {}
+        self.defined_names: dict[str, str] = {}  # workbook-wide names -> their formula text
+        for element in root.iter():
+            if is_main(element, "workbookPr"):
+                self.date1904 = element.get("date1904", "0").strip().lower() in ("1", "true")
+            elif is_main(element, "definedName") and element.get("localSheetId") is None and element.text:
+                self.defined_names[element.get("name", "")] = element.text.strip()
+            elif is_main(element, "sheet"):
+                rid = next((v for k, v in element.attrib.items() if local(k) == _R_ID and k.startswith("{")), None)
+                kind, target = rels.get(rid or "", ("", ""))
+                if kind == "worksheet" and element.get("name") is not None:
+                    self.sheet_parts[element.get("name")] = target
 
     def _shared_strings(self) -> list[str]:
         if self._shared is None:
-            try:
-                xml = self._read_part("xl/sharedStrings.xml")
-            except UnreadableInput:
-                if "xl/sharedStrings.xml" in self._zip.namelist():
-                    raise
-                xml = b""
-            self._shared = [_text(b"".join(_TEXT.findall(_PHONETIC.sub(b"", item))))
-                            for item in _SHARED_ITEM.findall(xml)]
+            part = self.shared_strings_part
+            self._shared = []
+            if part is not None and self._package.has(part):
+                name = str(self.path)
+                data = self._package.read(part)
+                # a table of ordinary size is parsed whole (faster); a large one streamed (bounded memory)
+                items = (parse(data, name, part).iterchildren(*tags("si")) if len(data) < 8 * 1024 * 1024
+                         else iter_children(data, name, part, "sst", "si"))
+                for item in items:
+                    text = text_of(item)
+                    if len(text) > LIMITS.string_chars:
+                        raise UnreadableInput(name, "a shared string is longer than Excel allows",
+                                              location=f"{part} item {len(self._shared)}",
+                                              found=f"{len(text):,} characters",
+                                              expected=f"at most {LIMITS.string_chars:,} (limit per string)")
+                    self._shared.append(text)
+                    if len(self._shared) > LIMITS.strings:
+                        raise UnreadableInput(name, "the workbook holds more shared strings than the reader accepts",
+                                              location=part, expected=f"at most {LIMITS.strings:,}")
         return self._shared
 
-    def _sheet(self, sheet: str) -> dict[bytes, tuple[bytes, bytes]]:
-        """cell reference -> (attributes, inner XML), indexed on first use and decoded per cell on demand."""
-        if sheet not in self._cells:
-            cells: dict[bytes, tuple[bytes, bytes]] = {}
+    def _rows(self, sheet: str) -> SheetRows | None:
+        if sheet not in self._sheets:
             part = self.sheet_parts.get(sheet)
-            if part is not None:
-                xml = self._read_part(part)
-                wanted = self._wanted.get(sheet)
-                if wanted:
-                    xml = _rows_only(xml, wanted)
-                cells = {ref: (attrs, inner) for ref, attrs, inner in _CELL.findall(xml)}
-            self._cells[sheet] = cells
-        return self._cells[sheet]
+            if part is None:
+                return None
+            self._sheets[sheet] = SheetRows(self._package.read(part), str(self.path), part, self._wanted.get(sheet))
+        return self._sheets[sheet]
 
-    def _cell(self, ref: CellRef) -> tuple[bytes, bytes | None, bytes | None, bytes] | None:
-        """(type, cached value, formula text, formula attributes) of one cell (decoded once)."""
-        key = (ref.sheet, ref.row, ref.col)
-        if key in self._decoded:
-            return self._decoded[key]
-        self._decoded[key] = cell = self._decode(ref)
-        return cell
-
-    def _decode(self, ref: CellRef) -> tuple[bytes, bytes | None, bytes | None, bytes] | None:
-        found = self._sheet(ref.sheet).get(ref.cell.encode())
-        if found is None or not found[1]:
-            return None  # absent, or a styled empty cell (most input cells): no value, no formula
-        attrs, inner = found
-        typ = _TYPE.search(attrs)
-        value = formula = None
-        fattrs = b""
-        if inner:
-            f = _FORMULA.search(inner)
-            if f:
-                fattrs, formula = f.group(1), f.group(2) or b""
-            v = _VALUE.search(inner)
-            if v:
-                value = v.group(1)
-            elif b"<is>" in inner:
-                value = b"".join(_TEXT.findall(inner))
-        return (typ.group(1) if typ else b"n"), value, formula, fattrs
+    def _cell(self, ref: CellRef) -> Cell | None:
+        rows = self._rows(ref.sheet)
+        return None if rows is None else rows.cell(ref.cell, ref.row)
 
     def has_sheet(self, sheet: str) -> bool:
         return sheet in self.sheet_parts
 
     def raw(self, ref: CellRef) -> Any:
-        """The cached value (str, float, bool, or an error text such as '#N/A'), or None where the cell is empty."""
+        """The cached value (str, float, bool, datetime, or an error text such as '#N/A'), or None where empty.
+
+        A number Excel cannot store comes back as NonFinite (a float subclass) so that the caller can say so.
+        A cell whose formula is a plain reference to another cell (`=Translations!$B$1444`, how the template fills
+        its labels and code lists in the chosen language) and that was never calculated reads as that cell does:
+        what Excel would show once calculated, found without calculating anything."""
         cell = self._cell(ref)
-        if cell is None or cell[1] is None or cell[1] == b"":
+        if cell is None:
             return None
-        typ, value = cell[0], cell[1]
-        if typ == b"n":
-            return float(value)
-        if typ == b"s":
-            return self._shared_strings()[int(value)]
-        if typ == b"b":
-            return value.strip() == b"1"
-        text = _text(value)
-        return text if text != "" else None
+        if cell.value is None or (cell.value == "" and cell.type == "n"):  # never calculated (scripts write <v/>)
+            target = self._referenced(ref) if cell.formula is not None else None
+            if target is None or ref in self._following or len(self._following) >= _MAX_REFERENCE_CHAIN:
+                return None
+            self._following.add(ref)
+            try:
+                return self.raw(target)
+            finally:
+                self._following.discard(ref)
+        typ, value = cell.type, cell.value
+        if typ == "n":
+            text = value.strip()
+            if text == "":
+                return None
+            try:
+                number = float(text)
+            except ValueError:
+                raise self._damaged(ref, f"the number {text[:30]!r}", "a number") from None
+            return number if math.isfinite(number) else NonFinite(text)
+        if typ == "s":
+            strings = self._shared_strings()
+            try:
+                return strings[int(value)]
+            except (ValueError, IndexError):
+                raise self._damaged(ref, f"shared string index {value[:20]!r} of {len(strings)}",
+                                    "an index into the shared strings") from None
+        if typ == "b":
+            return value.strip().lower() in ("1", "true")
+        if typ == "d":
+            try:
+                return dt.datetime.fromisoformat(value.strip().rstrip("Z"))
+            except ValueError:
+                return value
+        return value if value != "" else None
+
+    def _referenced(self, ref: CellRef) -> CellRef | None:
+        formula = self.formula(ref)
+        if formula and formula[0][1:] in self.defined_names:  # =CONST_AllProdRoutes: a name for one cell
+            formula = ("=" + self.defined_names[formula[0][1:]], False)
+        m = _PLAIN_REFERENCE.fullmatch(formula[0]) if formula else None
+        if m is None:
+            return self.resolver(self, ref) if self.resolver is not None else None
+        sheet = m["quoted"].replace("''", "'") if m["quoted"] else m["sheet"] or ref.sheet
+        return CellRef(sheet, int(m["row"]), column_index(m["col"]))
+
+    def _damaged(self, ref: CellRef, found: str, expected: str) -> UnreadableInput:
+        return UnreadableInput(str(self.path), "a cell's value cannot be decoded; the file is damaged",
+                               location=str(ref), found=found, expected=expected)
+
+    def has_formula(self, ref: CellRef) -> bool:
+        cell = self._cell(ref)
+        return cell is not None and cell.formula is not None
 
     def formula(self, ref: CellRef) -> tuple[str, bool] | None:
         """(formula, has cached value) where the cell holds a formula."""
         cell = self._cell(ref)
-        if cell is None or cell[2] is None:
+        if cell is None or cell.formula is None:
             return None
-        _, value, text, fattrs = cell
-        if text:
-            formula = "=" + _text(text)
-        else:
-            formula = "(shared formula)" if b"shared" in fattrs else "(formula)"
-        return formula, bool(value)
+        text = cell.formula
+        if not text and cell.shared_index is not None:
+            rows = self._rows(ref.sheet)
+            master = rows.master(cell.shared_index) if rows is not None else None
+            if master is not None:
+                text = shift_formula(master[2], ref.row - master[0], ref.col - master[1])
+        formula = "=" + text if text else "(formula)"
+        return formula, bool(cell.value)
 
     def close(self) -> None:
-        self._zip.close()
+        self._package.close()
+

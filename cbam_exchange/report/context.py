@@ -86,14 +86,19 @@ def _goods(report: ValidationReport, j: Judgement) -> list[dict[str, Any]]:
     s = report.submission
     processes = {sp.id: (sp, rp) for sp, rp in zip(s.processes, report.result.processes)}
     risks = {r.row: r for r in j.risks}
+    stated = {d.product_row: d for d in (s.definitive.goods if s.definitive else [])}
     goods = []
     for product, result, g in zip(s.products, report.result.products, j.goods):
         sp, rp = processes.get(result.process or "", (None, None))
         sharing = sum(1 for p in report.result.products if p.process and p.process == result.process)
         dv = default_value(product.cn_code, s.installation.country_code, report.year) if product.cn_code else None
+        d = stated.get(product.row)
+        quantity = d.quantity if d is not None and d.quantity is not None else None
         goods.append({"product": product, "result": result, "m": g, "default": dv, "risk": risks.get(product.row),
-                      "benchmark": _benchmark(g, result.process), "process": sp, "quantity": rp.activity_level
-                      if rp else None, "for_market": sp.produced_for_market if sp else None, "sharing": sharing,
+                      "benchmark": _benchmark(g, result.process), "process": sp,
+                      "quantity": quantity if quantity is not None else (rp.activity_level if rp else None),
+                      "quantity_of_good": quantity is not None, "declared_sefa": d.sefa if d is not None else None,
+                      "for_market": sp.produced_for_market if sp else None, "sharing": sharing,
                       "diff_direct": None if g.declared_direct is None or g.see_direct is None
                       else g.declared_direct - g.see_direct,
                       "diff_indirect": None if g.declared_indirect is None or g.see_indirect is None

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from pathlib import Path
 from typing import Any
 
 from cbam_exchange import __version__
 from cbam_exchange.report.context import draft_context
-from cbam_exchange.verification.decisions import Decisions
-from cbam_exchange.report.evidence import MANIFEST, build, sha256
+from cbam_exchange.report.evidence import (CONTEXT, CONTRACT_VERSION, MANIFEST, PAGES, build, dumps, manifest,
+                                           render_inputs, sha256)
+from cbam_exchange.report.pages import page_texts
+from cbam_exchange.report.xmp import info_dictionary, pdf_date, xmp_packet
+from cbam_exchange.verification.decisions import Decisions, parse_decisions
 from cbam_exchange.render.environment import html_environment
 from cbam_exchange.resources import data_dir
 from cbam_exchange.writers.atomic import atomic_output, write_text_atomic
 
 _MIME = {".json": "application/json", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+KEYWORDS = "CBAM; verification report; DRAFT; not a verification opinion"
 
 
 def stylesheet_path() -> Path:
@@ -24,13 +29,32 @@ def stylesheet_path() -> Path:
     return data_dir("templates") / "report" / "draft.css"
 
 
+def html_for(report: Any, files: dict[str, bytes], source_name: str, generated: str,
+             decisions: Decisions | None) -> str:
+    """The HTML for WeasyPrint (styled by `stylesheet_path()`): depends only on the evidence files, the verifier's
+    decisions and the date of the draft, all recorded in the draft so that `check` renders the same pages."""
+    evidence = {name: sha256(data) for name, data in files.items() if name not in (MANIFEST, PAGES)}
+    context = draft_context(report, evidence, decisions, source_name)
+    context["generated"] = generated
+    return html_environment().get_template("report/draft.html.j2").render(**context)
+
+
 def render_html(source: Path, year: int | None, decisions: Decisions | None) -> tuple[str, dict[str, bytes], Any]:
-    """The HTML for WeasyPrint (styled by `stylesheet_path()`), the evidence files and the validation report."""
-    report, files = build(source, year)
-    evidence = {name: sha256(data) for name, data in files.items() if name != MANIFEST}
-    context = draft_context(report, evidence, decisions, source.name)
-    html = html_environment().get_template("report/draft.html.j2").render(**context)
-    return html, files, report
+    """The HTML of a draft of `source` dated today, its evidence files and the validation report."""
+    report, files = build(source.name, source.read_bytes(), year)
+    return html_for(report, files, source.name, dt.date.today().isoformat(), decisions), files, report
+
+
+def decisions_from(recorded: dict[str, Any] | None) -> Decisions | None:
+    """The verifier's decisions from their record in `draft-context.json` (name and mapping as read)."""
+    return parse_decisions(recorded["data"], recorded["name"]) if recorded else None
+
+
+def render_pdf(html: str) -> bytes:
+    import weasyprint
+
+    return weasyprint.HTML(string=html, base_url=str(data_dir("templates"))).write_pdf(
+        stylesheets=[weasyprint.CSS(filename=str(stylesheet_path()))], pdf_variant="pdf/a-3b")
 
 
 def standalone_html(html: str) -> str:
@@ -39,48 +63,61 @@ def standalone_html(html: str) -> str:
     return html.replace("</head>", f"<style>\n{css}</style>\n</head>", 1)
 
 
-def _finish(pdf_bytes: bytes, files: dict[str, bytes], source_name: str, title: str, subject: str) -> bytes:
+def _finish(pdf_bytes: bytes, files: dict[str, bytes], source_name: str, title: str, subject: str,
+            created: dt.datetime) -> bytes:
+    """Attach every evidence file (with its relationship and dates), set XMP and the information dictionary."""
     import pikepdf
 
     pdf = pikepdf.open(io.BytesIO(pdf_bytes))
     af = pikepdf.Array()
+    stamp = pdf_date(created)
     for name, data in files.items():
         relationship = pikepdf.Name.Source if name == source_name else pikepdf.Name.Data
         spec = pikepdf.AttachedFileSpec(pdf, data, filename=name, mime_type=_MIME.get(Path(name).suffix, ""),
-                                        description=f"evidence: {name}", relationship=relationship)
+                                        description=f"evidence: {name}", relationship=relationship,
+                                        creation_date=stamp, mod_date=stamp)
         pdf.attachments[name] = spec
         af.append(spec.obj)
     pdf.Root.AF = af
-    with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
-        meta["dc:title"] = title
-        meta["dc:description"] = subject
-        meta["xmp:CreatorTool"] = f"cbam-exchange {__version__}"
-    pdf.docinfo["/Title"] = title
-    pdf.docinfo["/Subject"] = subject
-    pdf.docinfo["/Creator"] = f"cbam-exchange {__version__}"
-    pdf.docinfo["/Keywords"] = "CBAM; verification report; DRAFT; not a verification opinion"
+    pdf.Root.PageMode = pikepdf.Name.UseAttachments
+    tool = f"cbam-exchange {__version__}"
+    producer = str(pdf.docinfo.get("/Producer", "WeasyPrint")) + f"; {tool}"
+    meta = {"title": title, "subject": subject, "keywords": KEYWORDS, "creator_tool": tool, "producer": producer,
+            "created": created}
+    pdf.Root.Metadata = pdf.make_stream(xmp_packet(**meta, file_name=MANIFEST, version=CONTRACT_VERSION),
+                                        Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)
+    for key, value in info_dictionary(**meta).items():
+        pdf.docinfo[key] = value
     out = io.BytesIO()
     pdf.save(out)
     pdf.close()
     return out.getvalue()
 
 
-def write_draft(source: Path, target: Path, *, year: int | None = None, decisions: Decisions | None = None,
-                html_target: Path | None = None) -> Any:
-    """Write the PDF draft (and the HTML where asked); returns the validation report it was made from."""
-    import weasyprint
-
-    html, files, report = render_html(source, year, decisions)
+def write_draft(source: Path, target: Path, *, year: int | None = None,
+                decisions: tuple[str, dict[str, Any]] | None = None, html_target: Path | None = None) -> Any:
+    """Write the PDF draft (and the HTML where asked); returns the validation report it was made from.
+    `decisions` is the verifier's decisions file as read: its name and its mapping (recorded in the draft)."""
+    created = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    generated = created.date().isoformat()
+    recorded = None
+    if decisions is not None:
+        # recorded as JSON and parsed from that record, exactly as `check` will parse it
+        recorded = {"name": decisions[0], "data": json.loads(json.dumps(decisions[1], default=str))}
+    parsed = decisions_from(recorded)
+    report, files = build(source.name, source.read_bytes(), year)
+    files[CONTEXT] = render_inputs(generated, recorded, report.year)
+    html = html_for(report, files, source.name, generated, parsed)
     if html_target is not None:
         write_text_atomic(html_target, standalone_html(html))
-    pdf = weasyprint.HTML(string=html, base_url=str(data_dir("templates"))).write_pdf(
-        stylesheets=[weasyprint.CSS(filename=str(stylesheet_path()))], pdf_variant="pdf/a-3b")
+    pdf = render_pdf(html)
+    files[PAGES] = dumps({"pages": page_texts(pdf)})
+    files[MANIFEST] = manifest(files, source.name, report.year)
     s = report.submission
     title = f"Verification-report draft: {s.installation.name or source.name}"
     subject = (f"{s.installation.name or '-'} ({s.installation.country_code or '-'}), reporting period "
-               f"{s.reporting_period.start or '?'} to {s.reporting_period.end or '?'}; generated "
-               f"{dt.date.today().isoformat()}")
-    finished = _finish(pdf, files, source.name, title, subject)
+               f"{s.reporting_period.start or '?'} to {s.reporting_period.end or '?'}; generated {generated}")
+    finished = _finish(pdf, files, source.name, title, subject, created)
     with atomic_output(target) as tmp:
         tmp.write_bytes(finished)
     return report

@@ -98,7 +98,7 @@ def judge(report: ValidationReport, decisions: Decisions | None = None) -> Judge
         pairs.append((Item(id=f"NC-VISIT-{k}", klass="non-compliance", origin="site visit",
                            message=f"{text}; {rule.text}", reference=rule.cite()), None))
     pairs += [(i, None) for i in _upstream_limitations(report, decisions, chain)]
-    goods = assess_materiality(report, pairs, empty, chain, regime.definitive)
+    goods = assess_materiality(report, pairs, empty, chain, regime.definitive)  # adds declared-SEFA misstatements
     items = [i for i, _ in pairs]
     risks = good_risks(report.submission, report.result, chain)
     verifier, source = _verifier(report, decisions)

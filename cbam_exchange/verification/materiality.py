@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from cbam_exchange.calc.free_allocation import GoodSefa, sefa_for_submission
 from cbam_exchange.calc.recompute import recompute
 from cbam_exchange.checks.findings import Finding
+from cbam_exchange.checks.rules.arithmetic import TOLERANCE
 from cbam_exchange.checks.run import ValidationReport
 from cbam_exchange.model.paths import set_path
 from cbam_exchange.verification.basis import Basis, basis_for
@@ -210,13 +211,46 @@ def _sefa_of_correction(report: ValidationReport, finding: Finding, before: dict
             item.sefa_impacts.append(Impact(row, "sefa", absolute, absolute / abs(old.sefa) if old.sefa else None))
 
 
+def declared_sefa_items(report: ValidationReport, goods: dict[int, GoodMateriality],
+                        decisions: Decisions) -> list[Item]:
+    """SEFA the operator declares (Annex IV §1.2 (4)(e)) against the benchmarks: a misstatement per good where they
+    differ by more than the arithmetic tolerance, quantified as declared minus recomputed."""
+    s = report.submission
+    out = []
+    for k, d in enumerate(s.definitive.goods if s.definitive else []):
+        g = goods.get(d.product_row)
+        if d.sefa is None or g is None or g.sefa is None or g.sefa.sefa is None:
+            continue
+        absolute = d.sefa - g.sefa.sefa
+        if abs(absolute) <= TOLERANCE * abs(g.sefa.sefa):
+            continue
+        item = Item(id=f"SEFA-{d.product_row}", klass="misstatement", origin="automated",
+                    message=f"product row {d.product_row}: declared SEFA {d.sefa:.5f} but the benchmarks give "
+                            f"{g.sefa.sefa:.5f} tCO2e/t ({absolute / abs(g.sefa.sefa) * 100:+.2f} %, declared minus "
+                            "recomputed)" if g.sefa.sefa else f"product row {d.product_row}: declared SEFA "
+                            f"{d.sefa:.5f} but the benchmarks give 0", location=f"definitive.goods[{k}].sefa",
+                    severity="error", reference="IR (EU) 2025/2620 Annex; IR (EU) 2025/2546 Art. 5",
+                    affected_goods=[d.product_row],
+                    sefa_impacts=[Impact(d.product_row, "sefa", absolute,
+                                         absolute / abs(g.sefa.sefa) if g.sefa.sefa else None)])
+        decision = decisions.findings.get(item.id)
+        if decision is not None:
+            item.status, item.operator_response, item.correction = (decision.status, decision.operator_response,
+                                                                     decision.correction)
+        out.append(item)
+    return out
+
+
 def assess_materiality(report: ValidationReport, items: list[tuple[Item, Finding | None]], decisions: Decisions,
                        chain: Chain, definitive: bool) -> list[GoodMateriality]:
+    """Quantify every item per good and gather the impacts per good; SEFA misstatements of declared values are
+    appended to `items`."""
     goods = _goods(report)
     sefa = sefa_for_submission(report.submission, report.result, report.year) if definitive else {}
     for row, value in sefa.items():
         if row in goods:
             goods[row].sefa = value
+    items.extend((i, None) for i in declared_sefa_items(report, goods, decisions))
     own = {o.id: o for o in decisions.own}
     for item, finding in items:
         if finding is not None and item.klass != "misstatement":

@@ -30,12 +30,18 @@ def _private_copy(data: bytes, name: str) -> Iterator[Path]:
 
 
 def warm_up() -> None:
-    """Import what validation needs once per worker, so that the first upload does not pay for it."""
+    """Import what validation needs and fill the per-process caches (the layouts' rows, the default-value and
+    benchmark tables) once per worker, so that the first upload a worker gets is as fast as the others."""
     from cbam_exchange.checks.catalogue import all_rules
     from cbam_exchange.checks.validate_file import validate_file  # noqa: F401
+    from cbam_exchange.readers.ec_template import cells_needed
+    from cbam_exchange.reference.tables import benchmarks, default_value
     from cbam_exchange.report.chart import bar_chart  # noqa: F401
 
     all_rules()
+    cells_needed()
+    default_value("72081000", "CN", 2026)  # any good: the first lookup loads and indexes the tables
+    benchmarks("72081000")
 
 
 def _products(report: Any) -> tuple[list[dict[str, Any]], str]:

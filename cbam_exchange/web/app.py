@@ -44,6 +44,7 @@ class Settings:
     memory_limit_mb: int | None = 4096  # per worker process
     keep_minutes: float = 30.0  # how long a result and its downloads stay available
     capacity: int = 200  # results held at most
+    held_mb: float = 512.0  # memory for held uploads and their downloads; the oldest results go first
     workspace: Path | None = None  # where uploads and their findings are kept, if anywhere
 
 
@@ -59,7 +60,7 @@ class Uploads:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.store = ResultStore(settings.keep_minutes * 60, settings.capacity)
+        self.store = ResultStore(settings.keep_minutes * 60, settings.capacity, int(settings.held_mb * 1024 * 1024))
         self.workers: Workers | None = None
 
     # -- reading the request within the limits --------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Results held in memory for a while under an opaque id, with the upload they came from: downloads are made from
-them on request and nothing is ever served by a path. Entries expire; the oldest go first when the store is full."""
+them on request and nothing is ever served by a path. Entries expire; the oldest go first when the store holds too
+many entries or too many bytes."""
 
 from __future__ import annotations
 
@@ -18,16 +19,22 @@ class Entry:
     created: float = field(default_factory=time.monotonic)
     downloads: dict[str, bytes] = field(default_factory=dict)  # made on first request, kept with the entry
 
+    @property
+    def size(self) -> int:
+        return len(self.data) + sum(len(d) for d in self.downloads.values())
+
 
 class ResultStore:
-    def __init__(self, ttl: float, capacity: int) -> None:
+    def __init__(self, ttl: float, capacity: int, max_bytes: int) -> None:
         self.ttl = ttl
         self.capacity = capacity
+        self.max_bytes = max_bytes
         self._entries: OrderedDict[str, Entry] = OrderedDict()
 
     def put(self, entry: Entry) -> str:
         self._expire()
-        while len(self._entries) >= self.capacity:
+        while self._entries and (len(self._entries) >= self.capacity
+                                 or sum(e.size for e in self._entries.values()) + entry.size > self.max_bytes):
             self._entries.popitem(last=False)
         key = secrets.token_urlsafe(18)  # 144 random bits: not guessable, not derived from the file
         self._entries[key] = entry
