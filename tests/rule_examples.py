@@ -14,7 +14,11 @@ from tests.conftest import ROOT
 
 
 def base_dict(name: str) -> dict:
-    return json.loads((ROOT / "examples" / f"{name}.json").read_text(encoding="utf-8"))
+    """A clean example of examples/, or of the differential cases (for sectors the examples lack)."""
+    path = ROOT / "examples" / f"{name}.json"
+    if not path.exists():
+        path = ROOT / "tests" / "differential" / "cases" / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def apply_patch(data: dict, patch: dict[str, Any]) -> dict:

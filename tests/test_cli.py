@@ -173,7 +173,7 @@ def test_collect_and_declare_from_the_command_line(tmp_path: Path) -> None:
                       if "installation id" in line)
     assert inspect_id in run.stdout  # the same stable identifier in inspect and collect
     lines = tmp_path / "lines.csv"
-    lines.write_text("date,cn_code,country,net_mass\n2026-03-01,72083900,CN,120\n")
+    lines.write_text("date,cn_code,country,net_mass_t\n2026-03-01,72083900,CN,120\n")
     run = cbam("declare", "--db", str(db), "--imports", str(lines), "--year", "2026", "-o", str(tmp_path / "out"))
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "out" / "declaration.xlsx").exists() and "1 supplier(s) to follow up" in run.stdout

@@ -74,7 +74,7 @@ def test_every_command_keeps_the_exit_code_contract(args, code, with_errors, unr
     (tmp_path / "errors").mkdir()
     (tmp_path / "errors" / with_errors.name).write_bytes(with_errors.read_bytes())
     (tmp_path / "exists.yaml").write_text("waivers: []\n")
-    (tmp_path / "imports.csv").write_text("date,cn_code,country,net_mass\n2026-03-01,72083900,CN,120\n")
+    (tmp_path / "imports.csv").write_text("date,cn_code,country,net_mass_t\n2026-03-01,72083900,CN,120\n")
     if "{T}/ws.sqlite" in args and args[0] == "declare":
         assert cbam("collect", str(tmp_path / "clean"), "--db", str(tmp_path / "ws.sqlite")).returncode == 0
     filled = [a.replace("{E}", str(with_errors)).replace("{U}", str(unreadable)).replace("{T}", str(tmp_path))

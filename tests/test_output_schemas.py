@@ -93,8 +93,8 @@ def test_declaration_output_matches_its_schema(tmp_path: Path) -> None:
     db = tmp_path / "ws.sqlite"
     assert cbam("collect", str(folder), "--db", str(db)).returncode in (0, 1)
     imports = tmp_path / "imports.csv"
-    imports.write_text("date,cn_code,country,net_mass\n2026-03-01,72083900,CN,120\n2026-04-01,25232900,XX,80\n")
+    imports.write_text("date,cn_code,country,net_mass_t\n2026-03-01,72083900,CN,120\n2026-04-01,25232900,XX,80\n")
     cbam("declare", "--db", str(db), "--imports", str(imports), "--year", "2026", "-o", str(tmp_path / "out"))
     doc = json.loads((tmp_path / "out" / "declaration.json").read_text(encoding="utf-8"))
     _validator("declaration-1.0").validate(doc)
-    assert doc["lines"] == 2
+    assert doc["lines"] == 2 and doc["problems"][0]["value"] == "XX"

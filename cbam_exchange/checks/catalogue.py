@@ -7,6 +7,7 @@ A rule is a function decorated with `@rule(...)`; it receives a CheckContext and
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +24,8 @@ FAMILIES = {
     "PR": "precursors",
     "EL": "electricity",
     "CP": "carbon price paid",
-    "MZ": "missing versus zero",
+    "MZ": "missing versus zero, and inputs required only in some cases",
+    "DV": "default values: the official value for code, country and year, or a finding where none resolves",
 }
 
 
@@ -75,6 +77,26 @@ def rule(code: str, name: str, severity: str, message: str, *, rationale: str, r
 def all_rules() -> list[Rule]:
     from cbam_exchange.checks import rules  # noqa: F401  (registers every rule module)
     return sorted(_RULES.values(), key=lambda r: r.code)
+
+
+def _plain(value: Any) -> Any:
+    """An example's patch as strict JSON: NaN and infinities as their names."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def describe(r: Rule) -> dict[str, Any]:
+    """A rule's documentation as data: what `cbam rules` prints and docs/rules.md is generated from."""
+    return {"code": r.code, "name": r.name, "family": FAMILIES[r.family], "severity": r.severity.value,
+            "blocking": r.blocking, "template_only": r.template_only, "message": r.message,
+            "rationale": r.rationale, "remedy": r.remedy, "reference": r.reference,
+            "bad_example": {"base": r.bad.base, "patch": _plain(r.bad.patch), "path": r.bad.path, "cell": r.bad.cell},
+            "good_example": {"base": r.good.base, "patch": _plain(r.good.patch)}}
 
 
 def selected(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> Iterator[Rule]:

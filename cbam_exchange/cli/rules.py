@@ -16,16 +16,12 @@ def rules(code: str | None, fmt: str) -> None:
     """List the rule catalogue, or document one rule (CODE) with its rationale and examples."""
     import json
 
-    from cbam_exchange.checks.catalogue import FAMILIES, all_rules
+    from cbam_exchange.checks.catalogue import all_rules, describe
 
     chosen = [r for r in all_rules() if code is None or r.code.startswith(code.upper())]
     if not chosen:
         raise click.UsageError(f"no rule code starts with {code!r}")
-    docs = [{"code": r.code, "name": r.name, "family": FAMILIES[r.family], "severity": r.severity.value,
-             "blocking": r.blocking, "message": r.message, "rationale": r.rationale, "remedy": r.remedy,
-             "reference": r.reference, "bad_example": {"base": r.bad.base, "patch": r.bad.patch, "path": r.bad.path,
-                                                       "cell": r.bad.cell},
-             "good_example": {"base": r.good.base, "patch": r.good.patch}} for r in chosen]
+    docs = [describe(r) for r in chosen]
     if fmt == "json":
         click.echo(json.dumps(docs, indent=2, ensure_ascii=False))
         return

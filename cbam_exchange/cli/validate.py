@@ -33,10 +33,12 @@ FORMATS = ["text", "json", "csv", "sarif", "junit", "github"]
 @click.option("--jobs", type=JOBS, default=0, help="Worker processes for several files (default: one per core).")
 @click.option("--lang", type=click.Choice(sorted(LANGUAGES)), default="en", show_default=True,
               help="Language of the messages and remedies (codes, cells and references stay as they are).")
+@click.option("--scheduler", metavar="ADDRESS", help="Run on a Dask distributed cluster (e.g. tcp://host:8786); needs "
+                                                      "cbam-exchange[dask].")
 @guarded
 def validate_command(files: tuple[Path, ...], fmt: str, statistics: bool, annotate: Path | None, year: int | None,
                      select: tuple[str, ...], ignore: tuple[str, ...], waivers: Path | None, jobs: int,
-                     lang: str) -> None:
+                     lang: str, scheduler: str | None) -> None:
     """Check submissions: schema, rule catalogue, recomputation, plausibility; findings located at sheet and cell.
 
     Exit code 1 where an error finding remains (not waived), 2 where a file cannot be read.
@@ -64,7 +66,12 @@ def validate_command(files: tuple[Path, ...], fmt: str, statistics: bool, annota
     import gc
     gc.freeze()  # the libraries' objects are permanent: keep the collector from walking them for every file
     reports = {}
-    if len(files) == 1 or jobs == 1:
+    if scheduler:
+        if annotate is not None:
+            raise click.UsageError("--annotate runs locally: leave out --scheduler")
+        from cbam_exchange.cluster import validate_on_cluster
+        documents = validate_on_cluster(scheduler, list(files), (year, sel, ign, waiver_list, lang))
+    elif len(files) == 1 or jobs == 1:
         documents = []
         for f in progress(files, len(files), "validating"):
             doc, report = validate_file(f, year, sel, ign, waiver_list, lang)

@@ -150,6 +150,7 @@ class DefaultValue:
     legal_reference: str
     confirmation: str
     flags: list[str] = field(default_factory=list)
+    matched: str = ""
 
 
 @cache
@@ -158,17 +159,49 @@ def _default_index() -> dict[tuple[str, str], list[dict[str, str]]]:
     for r in _rows("default_values"):
         key = r["country_iso2"] or r["country_table"]
         index.setdefault((key, r["cn_code"]), []).append(r)
+        if r["taric_code"]:
+            index.setdefault((key, r["taric_code"]), []).append(r)
     return index
 
 
-def _line(table_key: str, cn: str) -> dict[str, str] | None:
-    """The table's line for `cn`: the 8-digit code, else the 6- or 4-digit heading that carries a value."""
+@cache
+def _table_codes() -> dict[str, list[str]]:
+    codes: dict[str, list[str]] = {}
+    for key, cn in _default_index():
+        codes.setdefault(key, []).append(cn)
+    return codes
+
+
+def _valued(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    return [r for r in rows if _num(r["total_tco2e_per_t"]) is not None]
+
+
+def _line(table_key: str, cn: str) -> tuple[dict[str, str], str] | None:
+    """The table's line for `cn` (4 to 10 digits) and how it was matched: the TARIC line, the 8-digit code, else
+    the 6- or 4-digit heading that carries a value (the table's own granularity, never a sibling code). A code
+    coarser than the table's lines takes the highest value under it (never understate), and says so."""
     index = _default_index()
+    if len(cn) == 10:
+        rows = [r for r in index.get((table_key, cn), []) if r["taric_code"] == cn]
+        if rows:  # a TARIC line of the table: its value or none (never the sibling line's)
+            return (rows[-1], f"TARIC line {cn}") if _valued(rows) else None
     for length in (8, 6, 4):
-        rows = [r for r in index.get((table_key, cn[:length]), []) if _num(r["total_tco2e_per_t"]) is not None]
+        if len(cn) < length:
+            continue
+        rows = _valued(index.get((table_key, cn[:length]), []))
         if rows:
-            # a code split by TARIC (e.g. white / grey clinker): take the grey or 'other' line
-            return rows[-1]
+            # a code split by TARIC (e.g. white / grey clinker): the grey or 'other' line, and say so
+            how = f"line {cn[:length]}" + ("" if length == len(cn) else f" (the table's line covering {cn})")
+            if len(rows) > 1:
+                how += (f"; split by TARIC, the line {rows[-1]['taric_code']} ({rows[-1]['description']}) "
+                        "is taken: give the 10-digit code for another")
+            return rows[-1], how
+    under = [r for c in _table_codes().get(table_key, []) if c.startswith(cn) and len(c) > len(cn)
+             for r in _valued(index[(table_key, c)])]
+    if under:
+        top = max(under, key=lambda r: float(r["total_tco2e_per_t"]))
+        return top, (f"line {top['cn_code']}: the highest of the {len(under)} lines under {cn} (the code is "
+                     "coarser than the table: give the full CN code)")
     return None
 
 
@@ -188,24 +221,22 @@ def markup_pct(sector: str, year: int) -> float | None:
 def default_value(cn_code: str, country_iso2: str | None, year: int) -> DefaultValue | None:
     """The applicable default value: the country's table, else Other countries and territories, else Annex IV."""
     cn = normalise_cn(cn_code)
-    info = cn_info(cn)
-    tried = []
+    info = cn_info(cn[:8])
     fallback = None
-    row = None
+    found = None
     if country_iso2:
-        row = _line(country_iso2.upper(), cn)
-        tried.append(country_iso2.upper())
-        if row is None:
+        found = _line(country_iso2.upper(), cn)
+        if found is None:
             fallback = f"no value for {cn} in the table of {country_iso2.upper()}: Other countries and territories"
-    if row is None and country_iso2:
-        row = _line(OTHER_COUNTRIES, cn)
-    if row is None:
-        row = _line(ANNEX_IV, cn)
-        if row is not None:
+            found = _line(OTHER_COUNTRIES, cn)
+    if found is None:
+        found = _line(ANNEX_IV, cn)
+        if found is not None:
             fallback = ("country of production unknown: Annex IV" if not country_iso2
                         else f"{fallback}; no value there either: Annex IV")
-    if row is None:
+    if found is None:
         return None
+    row, how = found
     table = manifest()["default_values"]
     sector = info.sector if info else row["sector"]
     pct = markup_pct(sector, year)
@@ -217,7 +248,7 @@ def default_value(cn_code: str, country_iso2: str | None, year: int) -> DefaultV
         total=total, route=row["production_route"] or None, year=year, markup_pct=pct,
         total_with_markup=None if total is None or pct is None else total * (1 + pct / 100),
         legal_reference=table.legal_reference, confirmation=table.confirmation,
-        flags=[f for f in row["flags"].split(";") if f])
+        flags=[f for f in row["flags"].split(";") if f], matched=how)
 
 
 @dataclass(frozen=True)
@@ -319,3 +350,62 @@ def applicable_default(cn_code: str | None, country_iso2: str | None, year: int)
     if year <= LAST_TRANSITIONAL_YEAR:
         return transitional_default(cn_code, year)
     return default_value(cn_code or "", country_iso2, year) if normalise_cn(cn_code) else None
+
+
+@cache
+def _country_boxes() -> dict[str, list[tuple[float, float, float, float]]]:
+    out: dict[str, list[tuple[float, float, float, float]]] = {}
+    for r in _rows("country_boxes"):
+        out.setdefault(r["iso2"], []).append((float(r["south"]), float(r["north"]), float(r["west"]),
+                                              float(r["east"])))
+    return out
+
+
+def country_boxes(iso2: str | None) -> list[tuple[float, float, float, float]]:
+    """(south, north, west, east) of each map subunit of a country; empty for a code the dataset lacks."""
+    return _country_boxes().get((iso2 or "").strip().upper(), [])
+
+
+@dataclass(frozen=True)
+class FxRate:
+    currency: str
+    year: int
+    units_per_eur: float
+    note: str | None
+
+
+@cache
+def _fx() -> dict[tuple[str, int], float]:
+    return {(r["currency"], int(r["year"])): float(r["units_per_eur"]) for r in _rows("fx_rates")}
+
+
+def fx_rate(currency: str | None, year: int) -> FxRate | None:
+    """The ECB annual average rate of `currency` for `year` (EUR is 1); for a year not in the table, the nearest
+    one, and say so; None for a currency the ECB does not publish."""
+    code = (currency or "").strip().upper()
+    if code == "EUR":
+        return FxRate("EUR", year, 1.0, None)
+    years = sorted(y for c, y in _fx() if c == code)
+    if not years:
+        return None
+    used = year if year in years else min(years, key=lambda y: abs(y - year))
+    note = None if used == year else f"no ECB annual average for {year}: {used} used"
+    return FxRate(code, used, _fx()[(code, used)], note)
+
+
+@dataclass(frozen=True)
+class GridFactor:
+    iso2: str
+    tco2_per_mwh: float
+    legal_reference: str
+    confirmation: str
+
+
+def grid_factor(iso2: str | None) -> GridFactor | None:
+    """The Commission's default electricity factor of a country, where the (PARTIAL) table has the country's own
+    line; None where it has not (the table cannot tell whether 'Other countries' applies)."""
+    code = (iso2 or "").strip().upper()
+    for r in _rows("grid_factors"):
+        if code and r["iso2"] == code:
+            return GridFactor(code, float(r["emission_factor_tco2e_per_mwh"]), r["legal_basis"], r["confirmation"])
+    return None

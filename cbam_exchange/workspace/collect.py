@@ -1,32 +1,49 @@
 """`cbam collect`: ingest every supplier file of some folders into the workspace.
 
-Each file is read, validated and recomputed (in worker processes), then stored in its own transaction: an
-interrupted run keeps what it stored, and the same file (same SHA-256) is never stored twice. A newer submission of
-the same installation and period supersedes the older one, which is kept. A file that cannot be read is recorded
-with its error and does not stop the batch.
+Each file is read, validated and recomputed (in worker processes, or on a Dask cluster), then stored in its own
+transaction: an interrupted run keeps what it stored, and the same file (same SHA-256) is never stored twice, even by
+two processes collecting at once. Which submission of an installation and reporting period is current is decided by
+the file's own date (the workbook's core properties; else its modification time), never by its name. A file that
+cannot be read gets its one-line error, naming it, and the batch goes on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
+import json
+import os
+import re
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
 from cbam_exchange.errors import UnreadableInput
 from cbam_exchange.fileinfo import sha256_of
+from cbam_exchange.workspace.db import Workspace
 
 SUFFIXES = (".xlsx", ".xlsm", ".json")
+_CORE_DATE = re.compile(rb"<dcterms:(modified|created)[^>]*>([^<]{10,40})</dcterms:\1>")
+# Submission s is current unless another of the same installation and period has a later file date (or the same
+# date and was stored later). Decided when read: nothing to keep in step when two processes store at once.
+CURRENT = ("NOT EXISTS (SELECT 1 FROM submissions t WHERE t.installation_id = s.installation_id "
+           "AND COALESCE(t.period_start, '') = COALESCE(s.period_start, '') "
+           "AND COALESCE(t.period_end, '') = COALESCE(s.period_end, '') "
+           "AND (COALESCE(t.file_date, '') > COALESCE(s.file_date, '') "
+           "OR (COALESCE(t.file_date, '') = COALESCE(s.file_date, '') AND t.id > s.id)))")
 
 
 @dataclass
 class CollectSummary:
     stored: int = 0
-    unchanged: int = 0
+    unchanged: int = 0  # already in the workspace (an unreadable one also counts as unreadable)
     unreadable: int = 0
     superseded: int = 0
+    older: int = 0  # stored, but an existing submission of the same installation and period is newer
+    with_errors: int = 0
     linked: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -41,18 +58,69 @@ def supplier_files(folders: Iterable[Path]) -> list[Path]:
     return sorted(set(out))
 
 
-def process_file(path: Path) -> dict[str, Any]:
-    """Worker: everything the workspace stores about one file (plain data, cheap to send between processes)."""
+def file_date(path: Path, mtime: float) -> tuple[str, str]:
+    """(UTC ISO date, where it comes from): a workbook's own modified (else created) date, else the file's
+    modification time."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            with zipfile.ZipFile(path) as z:
+                core = z.read("docProps/core.xml")[:65536]
+            found = {m[1]: m[2].decode("ascii", "replace").strip() for m in _CORE_DATE.finditer(core)}
+            for kind in (b"modified", b"created"):
+                if kind in found:
+                    stamp = dt.datetime.fromisoformat(found[kind].replace("Z", "+00:00"))
+                    if stamp.tzinfo is None:
+                        stamp = stamp.replace(tzinfo=dt.UTC)
+                    return _iso(stamp), f"workbook {kind.decode()} date"
+        except (KeyError, OSError, ValueError, zipfile.BadZipFile):
+            pass
+    return _iso(dt.datetime.fromtimestamp(mtime, dt.UTC)), "file modification time"
+
+
+def _iso(stamp: dt.datetime) -> str:
+    return stamp.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def process_file(path: Path, name: str | None = None, mtime: float | None = None) -> dict[str, Any]:
+    """Worker: everything the workspace stores about one file (plain data, cheap to send between processes). Never
+    raises for one file: an unreadable file, or a bug met while reading it, comes back as its one-line error."""
+    shown = name or str(path)
+    try:
+        digest = sha256_of(path)
+        date, basis = file_date(path, path.stat().st_mtime if mtime is None else mtime)
+        return _process(path, shown, digest, date, basis)
+    except UnreadableInput as exc:
+        exc.file = shown
+        return {"sha256": _digest_or_name(path, shown), "path": shown, "error": exc.describe()}
+    except Exception as exc:  # a bug met on this file: reported with the file named, the batch goes on
+        return {"sha256": _digest_or_name(path, shown), "path": shown,
+                "error": f"{shown}: internal error while reading: {type(exc).__name__}: {exc} (please report)"}
+
+
+def process_bytes(name: str, data: bytes, mtime: float) -> dict[str, Any]:
+    """Worker on a cluster: the file's bytes were sent; read them from a private temporary file."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="cbam-") as tmp:
+        target = Path(tmp) / f"file{Path(name).suffix.lower()}"
+        target.write_bytes(data)
+        return process_file(target, name, mtime)
+
+
+def _digest_or_name(path: Path, shown: str) -> str:
+    try:
+        return sha256_of(path)
+    except OSError:
+        import hashlib
+        return "unreadable:" + hashlib.sha256(shown.encode()).hexdigest()
+
+
+def _process(path: Path, shown: str, digest: str, date: str, basis: str) -> dict[str, Any]:
     from cbam_exchange.checks.run import validate
     from cbam_exchange.model.identity import installation_id
     from cbam_exchange.readers import read_submission
 
-    digest = sha256_of(path)
-    try:
-        submission = read_submission(path)
-    except UnreadableInput as exc:
-        return {"sha256": digest, "path": str(path), "error": exc.describe()}
-    report = validate(submission)
+    report = validate(read_submission(path))
     s = report.submission
     products = []
     for product, result in zip(s.products, report.result.products):
@@ -63,9 +131,12 @@ def process_file(path: Path) -> dict[str, Any]:
                          result.see_indirect, result.see_total, effective, product.currency))
     processes = [(p.id, p.name, p.category, p.see_direct, p.see_indirect) for p in report.result.processes]
     precursors = [(pp.id, pp.category, pp.country_code, pp.see_direct) for pp in s.purchased_precursors]
+    registry = s.definitive.registry_installation_id if s.definitive else None
     return {
-        "sha256": digest, "path": str(path), "installation_id": installation_id(s),
-        "installation": (s.installation.name, s.installation.country_code, s.installation.unlocode),
+        "sha256": digest, "path": shown, "installation_id": installation_id(s), "file_date": date,
+        "file_date_basis": basis, "registry_id": registry,
+        "installation": (s.installation.name or s.installation.name_local, s.installation.country_code,
+                         s.installation.unlocode),
         "period": (s.reporting_period.start.isoformat() if s.reporting_period.start else None,
                    s.reporting_period.end.isoformat() if s.reporting_period.end else None),
         "format": s.source.format, "template_version": s.source.template_version,
@@ -76,77 +147,112 @@ def process_file(path: Path) -> dict[str, Any]:
     }
 
 
-def _store(db: sqlite3.Connection, item: dict[str, Any], summary: CollectSummary) -> None:
-    import json
+def _insert(conn: sa.Connection, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    if rows:
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})"
+        conn.execute(sa.text(sql), [dict(zip(columns, r)) for r in rows])
 
-    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    with db:  # one transaction per file: an interruption loses nothing already stored
+
+def _store(db: Workspace, item: dict[str, Any], summary: CollectSummary) -> None:
+    now = _iso(dt.datetime.now(dt.UTC))
+    with db.transaction() as conn:  # one transaction per file: an interruption loses nothing already stored
+        claimed = conn.execute(sa.text(
+            "INSERT INTO files (sha256, path, first_seen, status, error) VALUES (:sha, :path, :now, :status, "
+            ":error) ON CONFLICT (sha256) DO NOTHING RETURNING sha256"),
+            {"sha": item["sha256"], "path": item["path"], "now": now,
+             "status": "unreadable" if "error" in item else "read", "error": item.get("error")}).first()
+        if claimed is None:  # the same content stored meanwhile (another process, or twice in this run)
+            stored = conn.execute(sa.text("SELECT error FROM files WHERE sha256 = :sha"),
+                                  {"sha": item["sha256"]}).scalar()
+            _seen(summary, stored)
+            return
         if "error" in item:
-            db.execute("INSERT INTO files VALUES (?, ?, ?, 'unreadable', ?)", (item["sha256"], item["path"], now,
-                                                                               item["error"]))
             summary.unreadable += 1
             summary.errors.append(item["error"])
             return
-        db.execute("INSERT INTO files VALUES (?, ?, ?, 'read', NULL)", (item["sha256"], item["path"], now))
         name, country, unlocode = item["installation"]
-        db.execute("INSERT INTO installations VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name",
-                   (item["installation_id"], name, country, unlocode))
+        conn.execute(sa.text(
+            "INSERT INTO installations (id, name, country_code, unlocode, registry_id) VALUES (:id, :name, :country, "
+            ":unlocode, :registry) ON CONFLICT (id) DO UPDATE SET name = excluded.name"),
+            {"id": item["installation_id"], "name": name, "country": country, "unlocode": unlocode,
+             "registry": item["registry_id"]})
         start, end = item["period"]
-        cur = db.execute(
+        new_id = conn.execute(sa.text(
             "INSERT INTO submissions (sha256, installation_id, period_start, period_end, format, template_version, "
-            "collected_at, errors, warnings, model_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (item["sha256"], item["installation_id"], start, end, item["format"], item["template_version"], now,
-             item["summary"]["errors"], item["summary"]["warnings"], json.dumps(item["model"], ensure_ascii=False)))
-        new_id = cur.lastrowid
-        superseded = db.execute(
-            "UPDATE submissions SET superseded_by = ? WHERE installation_id = ? AND period_start IS ? AND "
-            "period_end IS ? AND id != ? AND superseded_by IS NULL", (new_id, item["installation_id"], start, end,
-                                                                      new_id)).rowcount
-        summary.superseded += superseded
-        db.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       [(new_id, *f) for f in item["findings"]])
-        db.executemany("INSERT INTO products VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       [(new_id, *p) for p in item["products"]])
-        db.executemany("INSERT INTO processes VALUES (?, ?, ?, ?, ?, ?)", [(new_id, *p) for p in item["processes"]])
-        summary.linked += _link_precursors(db, new_id, item)
+            "collected_at, errors, warnings, model_json, file_date, file_date_basis) VALUES (:sha, :inst, :start, "
+            ":end, :format, :template, :now, :errors, :warnings, :model, :date, :basis) RETURNING id"),
+            {"sha": item["sha256"], "inst": item["installation_id"], "start": start, "end": end,
+             "format": item["format"], "template": item["template_version"], "now": now,
+             "errors": item["summary"]["errors"], "warnings": item["summary"]["warnings"],
+             "model": json.dumps(item["model"], ensure_ascii=False), "date": item["file_date"],
+             "basis": item["file_date_basis"]}).scalar_one()
+        _insert(conn, "findings", ["submission_id", "rule", "severity", "sheet", "cell", "path", "message",
+                                   "fingerprint"], [(new_id, *f) for f in item["findings"]])
+        _insert(conn, "products", ["submission_id", "row", "cn_code", "name", "process", "see_direct",
+                                   "see_indirect", "see_total", "carbon_price_effective", "currency"],
+                [(new_id, *p) for p in item["products"]])
+        _insert(conn, "processes", ["submission_id", "process", "name", "category", "see_direct", "see_indirect"],
+                [(new_id, *p) for p in item["processes"]])
+        current = conn.execute(sa.text(f"SELECT {CURRENT} FROM submissions s WHERE s.id = :id"),
+                               {"id": new_id}).scalar()
+        if current:
+            summary.superseded += conn.execute(sa.text(
+                "SELECT COUNT(*) FROM submissions s WHERE s.installation_id = :inst AND s.id != :id AND "
+                "COALESCE(s.period_start, '') = COALESCE(:start, '') AND COALESCE(s.period_end, '') = "
+                "COALESCE(:end, '')"), {"inst": item["installation_id"], "id": new_id, "start": start,
+                                        "end": end}).scalar()
+        else:
+            summary.older += 1
+        summary.linked += _link_precursors(conn, new_id, item)
         summary.stored += 1
+        summary.with_errors += 1 if item["summary"]["errors"] else 0
 
 
-def _link_precursors(db: sqlite3.Connection, submission_id: int, item: dict[str, Any]) -> int:
+def _link_precursors(conn: sa.Connection, submission_id: int, item: dict[str, Any]) -> int:
     """Link each purchased precursor to the one current upstream submission of its category, country and period."""
     start, end = item["period"]
     linked = 0
     for precursor, category, country, see_declared in item["precursors"]:
-        rows = db.execute(
+        rows = conn.execute(sa.text(
             "SELECT s.id, p.see_direct FROM submissions s JOIN installations i ON i.id = s.installation_id "
-            "JOIN processes p ON p.submission_id = s.id WHERE s.superseded_by IS NULL AND s.id != ? AND "
-            "i.country_code = ? AND p.category = ? AND s.period_start IS ? AND s.period_end IS ?",
-            (submission_id, country, category, start, end)).fetchall()
+            f"JOIN processes p ON p.submission_id = s.id WHERE {CURRENT} AND s.id != :id AND "
+            "i.country_code = :country AND p.category = :category AND COALESCE(s.period_start, '') = "
+            "COALESCE(:start, '') AND COALESCE(s.period_end, '') = COALESCE(:end, '')"),
+            {"id": submission_id, "country": country, "category": category, "start": start, "end": end}).all()
         if len({r[0] for r in rows}) == 1:
-            db.execute("INSERT INTO precursor_links VALUES (?, ?, ?, ?, ?)",
-                       (submission_id, precursor, rows[0][0], see_declared, rows[0][1]))
+            _insert(conn, "precursor_links", ["submission_id", "precursor", "upstream_submission_id",
+                                              "see_declared", "see_upstream"],
+                    [(submission_id, precursor, rows[0][0], see_declared, rows[0][1])])
             linked += 1
     return linked
 
 
-def collect(db: sqlite3.Connection, folders: Iterable[Path], *, jobs: int = 0,
+def collect(db: Workspace, folders: Iterable[Path], *, jobs: int = 0, scheduler: str | None = None,
             progress: Callable[[int], None] | None = None) -> CollectSummary:
-    import os
-
     summary = CollectSummary()
-    known = {row[0] for row in db.execute("SELECT sha256 FROM files")}
+    known = {sha: error for sha, error in db.rows("SELECT sha256, error FROM files")}
     todo = []
     for path in supplier_files(folders):
-        if sha256_of(path) in known:
-            summary.unchanged += 1
+        try:
+            digest = sha256_of(path)
+        except OSError as exc:
+            summary.unreadable += 1
+            summary.errors.append(f"{path}: cannot be read ({exc.strerror})")
+            continue
+        if digest in known:
+            _seen(summary, known[digest])
             if progress:
                 progress(1)
         else:
             todo.append(path)
+    if scheduler:
+        from cbam_exchange.cluster import run_on_cluster
+
+        _drain(db, run_on_cluster(scheduler, todo), summary, progress)
+        return summary
     workers = jobs or os.cpu_count() or 1
     if workers == 1 or len(todo) < 2:
-        results: Iterable[dict[str, Any]] = map(process_file, todo)
-        _drain(db, results, summary, known, progress)
+        _drain(db, map(process_file, todo), summary, progress)
         return summary
     import gc
     from concurrent.futures import ProcessPoolExecutor
@@ -155,17 +261,42 @@ def collect(db: sqlite3.Connection, folders: Iterable[Path], *, jobs: int = 0,
 
     gc.freeze()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context()) as pool:
-        _drain(db, pool.map(process_file, todo, chunksize=4), summary, known, progress)
+        _drain(db, pool.map(process_file, todo, chunksize=4), summary, progress)
     return summary
 
 
-def _drain(db: sqlite3.Connection, results: Iterable[dict[str, Any]], summary: CollectSummary, known: set[str],
+def _seen(summary: CollectSummary, stored_error: str | None) -> None:
+    """A file already in the workspace: unchanged, and still unreadable if it was (its error said again)."""
+    summary.unchanged += 1
+    if stored_error:
+        summary.unreadable += 1
+        summary.errors.append(f"{stored_error} (recorded before)")
+
+
+def _drain(db: Workspace, results: Iterable[dict[str, Any]], summary: CollectSummary,
            progress: Callable[[int], None] | None) -> None:
     for item in results:
-        if item["sha256"] in known:  # the same content twice in this run
-            summary.unchanged += 1
-        else:
-            _store(db, item, summary)
-            known.add(item["sha256"])
+        _store(db, item, summary)
         if progress:
             progress(1)
+
+
+def listing(db: Workspace) -> list[dict[str, Any]]:
+    """Every submission with its installation, period, file, the file's date and where it came from, and whether
+    it is current, superseded (by which file) or unusable (errors)."""
+    rows = db.rows(
+        "SELECT s.id, s.installation_id, i.name, s.period_start, s.period_end, f.path, s.file_date, "
+        f"s.file_date_basis, s.errors, CASE WHEN {CURRENT} THEN 1 ELSE 0 END FROM submissions s "
+        "JOIN installations i ON i.id = s.installation_id JOIN files f ON f.sha256 = s.sha256 "
+        "ORDER BY i.name, s.installation_id, s.period_start, s.file_date DESC, s.id DESC")
+    out: list[dict[str, Any]] = []
+    newest: dict[tuple[str, str | None, str | None], str] = {}
+    for sid, inst, name, start, end, path, date, basis, errors, current in rows:
+        key = (inst, start, end)
+        state = "current" if current else f"superseded by {newest.get(key, '?')}"
+        if current and errors:
+            state = "current, not usable (errors)"
+        newest.setdefault(key, path)
+        out.append({"id": sid, "installation_id": inst, "name": name, "period": (start, end), "path": path,
+                    "file_date": date, "file_date_basis": basis, "state": state})
+    return out

@@ -11,36 +11,21 @@ threshold, and certificates at the quarterly price of the quarter of importation
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import gc
+import math
 import operator
-import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from cbam_exchange.errors import UnreadableInput
-from cbam_exchange.reference.tables import (benchmarks, cbam_factor, certificate_price, cn_info, default_value,
-                                            normalise_cn)
-
-THRESHOLD_T = 50.0  # Reg. (EU) 2023/956 Art. 2a as inserted by Reg. (EU) 2025/2083 [S]
-THRESHOLD_EXCLUDED = ("Electricity (export to EU)", "Hydrogen")
-REQUIRED_COLUMNS = ("date", "cn_code", "country", "net_mass")
-UNIT_TO_T = {"t": 1.0, "tonne": 1.0, "tonnes": 1.0, "kg": 0.001, "mwh": 1.0}
-
-
-@dataclass
-class Actual:
-    submission_id: int
-    installation_id: str
-    see_direct: float | None
-    see_indirect: float | None
-    effective_price: float | None
-    currency: str | None
+from cbam_exchange.reference.tables import _rows, cbam_factor, manifest, normalise_cn
+from cbam_exchange.workspace.customs import REQUIRED, open_customs, parse_number, read_mapping, unit_size
+from cbam_exchange.workspace.db import Workspace
+from cbam_exchange.workspace.valuation import PRICED, Actual, Lines, group, valuation
 
 
 @dataclass
@@ -53,6 +38,14 @@ class Declaration:
     by_installation: dict[str, dict[str, float]]
     followup: list[dict[str, Any]]
     notes: list[str] = field(default_factory=list)
+    problems: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, column, value, problem
+    not_priced: dict[str, dict[str, Any]] = field(default_factory=dict)  # reason -> lines, net mass
+    groups: list[dict[str, Any]] = field(default_factory=list)  # lines summed per valuation
+
+    @property
+    def exit_findings(self) -> bool:
+        """Some lines could not be valued (unreadable, outside the year, unknown code or country)."""
+        return bool(self.problems)
 
 
 def _total(a: Actual) -> float:
@@ -63,231 +56,193 @@ def _year_covers(start: str | None, end: str | None, year: int) -> bool:
     return bool(start and end) and int(start[:4]) <= year <= int(end[:4])  # type: ignore[index]
 
 
-def _actual_index(db: sqlite3.Connection, year: int) -> tuple[dict[tuple[str, str], Actual], dict[str, str],
-                                                              dict[str, list[str]]]:
+def _actual_index(db: Workspace, year: int) -> tuple[dict[tuple[str, str], Actual], dict[str, str],
+                                                    dict[str, list[str]]]:
     """(installation, CN) -> actual data of the current valid submission; names -> installation ids;
     installation -> problems of its submissions (for the follow-up list)."""
+    from cbam_exchange.workspace.collect import CURRENT
+
     actual: dict[tuple[str, str], Actual] = {}
     problems: dict[str, list[str]] = defaultdict(list)
-    rows = db.execute(
-        "SELECT s.id, s.installation_id, s.period_start, s.period_end, s.errors, s.superseded_by, p.cn_code, "
-        "p.see_direct, p.see_indirect, p.carbon_price_effective, p.currency FROM submissions s "
-        "JOIN products p ON p.submission_id = s.id ORDER BY s.id")
-    for sid, inst, start, end, errors, superseded, cn, see_d, see_i, price, currency in rows:
-        if not _year_covers(start, end, year) or superseded is not None:
+    rows = db.rows(
+        "SELECT s.id, s.installation_id, s.period_start, s.period_end, s.errors, p.cn_code, p.see_direct, "
+        "p.see_indirect, p.carbon_price_effective, p.currency, p.row, s.model_json FROM submissions s "
+        f"JOIN products p ON p.submission_id = s.id WHERE {CURRENT} ORDER BY s.id")
+    for sid, inst, start, end, errors, cn, see_d, see_i, price, currency, row, model in rows:
+        if not _year_covers(start, end, year):
             continue
         if errors:
             problems[inst].append(f"submission {sid} has {errors} error finding(s) and cannot be used")
             continue
-        key = (inst, normalise_cn(cn))
-        candidate = Actual(sid, inst, see_d, see_i, price, currency)
+        key = (inst, normalise_cn(cn)[:8])
+        candidate = Actual(sid, inst, row, model, see_d, see_i, price, currency)
         # several products of one CN code (e.g. two cements): the highest SEE, so as never to understate
         if key not in actual or _total(candidate) > _total(actual[key]):
             actual[key] = candidate
     names: dict[str, str] = {}
-    for iid, name, unlocode in db.execute("SELECT id, name, unlocode FROM installations"):
+    for iid, name, unlocode, registry in db.rows("SELECT id, name, unlocode, registry_id FROM installations"):
         names[iid.casefold()] = iid
-        for key in (name, unlocode):
+        for key in (name, unlocode, registry):
             if key:
                 names[key.strip().casefold()] = iid
     return actual, names, problems
 
 
-@cache
-def _benchmark(cn: str, column: str, route: str | None, year: int) -> float | None:
-    band = "2026-2027" if year <= 2027 else "2028-2030"
-    rows = [b for b in benchmarks(cn) if b.column == column and b.production_years in ("all", band)]
-    if not rows:
-        return None
-    matching = [b.value for b in rows if route and b.route and b.route in route.split("/")]
-    return min(matching) if matching else min(b.value for b in rows)  # the lowest: never overstate the deduction
+_ISO_DATE = dt.date.fromisoformat
 
 
-def _read_lines(path: Path) -> tuple[list[str], Any]:
-    try:
-        fh = path.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise UnreadableInput(str(path), f"cannot be read ({exc.strerror})") from None
-    reader = csv.reader(fh)
-    header = [h.strip() for h in next(reader, [])]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        fh.close()
-        raise UnreadableInput(str(path), "customs lines lack required columns", location="line 1",
-                              found=", ".join(header) or "no header",
-                              expected=", ".join(REQUIRED_COLUMNS) + " (unit and installation optional)")
-    return header, (fh, reader)
+def _parse_date(text: str) -> dt.date:
+    """YYYY-MM-DD (a time part ignored) or DD.MM.YYYY; a day written with slashes is ambiguous and refused."""
+    t = text.strip()
+    if len(t) > 10 and t[10] in " T":
+        t = t[:10]
+    if len(t) == 10 and t[2] == "." and t[5] == ".":
+        return dt.date(int(t[6:]), int(t[3:5]), int(t[:2]))
+    return _ISO_DATE(t)
 
 
-def declare(db: sqlite3.Connection, imports: Path, year: int) -> Declaration:
+def declare(db: Workspace, imports: Path, year: int, mapping: Path | None = None,
+            progress: Callable[[int], None] | None = None) -> Declaration:
+    """Value every line of the customs export `imports`; `progress(bytes)` is told how far the reading got."""
     actual, names, problems = _actual_index(db, year)
-    header, (fh, reader) = _read_lines(imports)
-    factor = cbam_factor(year) or 0.0
+    source = open_customs(imports, read_mapping(mapping))
     notes = []
     if cbam_factor(year) is None:
         notes.append(f"no CBAM factor for {year}: free-allocation adjustment set to 0")
-    extra_cols = [h for h in header if h not in REQUIRED_COLUMNS + ("unit", "installation")]
+    header, col = source.header, source.index
+    extra_cols = source.extra_cols
     # lines share few (CN, country, installation, quarter) combinations: value each once, then scale by mass
     valuations: dict[tuple[str, str, str, int, int], int] = {}
     table: list[dict[str, Any]] = []
     masses: list[float] = []  # per valuation
     counts: list[int] = []
     rows: list[tuple[int, str, float, int, tuple[str | None, ...]]] = []
-    col = {name: k for k, name in enumerate(header)}
-    i_date, i_cn, i_country, i_mass = (col[c] for c in REQUIRED_COLUMNS)
+    bad: list[tuple[int, str, str, str]] = []
+    i_date, i_cn, i_country, i_mass = (col[c] for c in REQUIRED)
     i_unit, i_inst = col.get("unit"), col.get("installation")
-    i_extra = [col[c] for c in extra_cols]
+    i_extra = [k for k, h in enumerate(header) if h in extra_cols]
     pick = operator.itemgetter(*i_extra) if i_extra else None
-    extras_of = (lambda r: (pick(r),)) if len(i_extra) == 1 else pick  # noqa: E731
-    units: dict[str, float] = {}
-    dates: dict[str, tuple[int, int]] = {}
+    extras_of = (lambda r: (pick(r),)) if len(i_extra) == 1 else pick
+    width = max(col.values()) + 1
+    units: dict[str, tuple[float, bool] | None] = {}  # unit as written -> (tonnes per unit, is energy)
+    kinds: list[bool | None] = []  # per valuation: electricity (MWh), other goods (mass), or not known
+    dates: dict[str, tuple[int, int] | str] = {}
+    decimal = source.decimal
+    fast = decimal == "."
+    limit = max_line_mass_t()
+    default_unit = unit_size(source.header_unit) if source.header_unit else None
     gc_was_enabled = gc.isenabled()
     gc.disable()  # a million small tuples hold no reference cycles: the collector would only walk them again
     try:
-        with fh:
-            for number, row in enumerate(reader, start=2):
-                if not row:
+        for number, row in source.rows:
+            if progress and not number & 0xFFFF and source.position:
+                progress(source.position())
+            if len(row) < width:
+                if not any(row):
                     continue
+                row = row + [""] * (width - len(row))
+            date_text = row[i_date]
+            parsed = dates.get(date_text)
+            if parsed is None:  # a few hundred distinct dates a year: check each once
+                parsed = dates[date_text] = _date_key(date_text, year)
+            if parsed.__class__ is str:
+                bad.append((number, header[i_date], date_text, parsed))  # type: ignore[arg-type]
+                continue
+            mass_text = row[i_mass]
+            try:
+                mass = float(mass_text) if fast else parse_number(mass_text, decimal)
+            except ValueError as exc:
                 try:
-                    date_text = row[i_date].strip()
-                    parsed = dates.get(date_text)
-                    if parsed is None:  # a few hundred distinct dates a year: validate each once
-                        day = dt.date.fromisoformat(date_text)
-                        parsed = dates[date_text] = (day.year, (day.month - 1) // 3 + 1)
-                    mass = float(row[i_mass])
-                    unit_text = row[i_unit] if i_unit is not None else "t"
-                except (ValueError, IndexError):
-                    _parse_error(number, row, header, imports)
-                factor_t = units.get(unit_text)
-                if factor_t is None:
-                    factor_t = units[unit_text] = _unit_factor(unit_text, number, imports)
-                mass_t = mass * factor_t
-                key = (row[i_cn], row[i_country], row[i_inst].strip() if i_inst is not None else "", *parsed)
-                index = valuations.get(key)
-                if index is None:
-                    index = valuations[key] = len(table)
-                    table.append(_valuation(*key, year, actual, names, factor))
-                    masses.append(0.0)
-                    counts.append(0)
-                # every figure of a line is its mass times a per-tonne figure of its valuation: sum the masses only
-                masses[index] += mass_t
-                counts[index] += 1
-                rows.append((number, date_text, mass_t, index, extras_of(row) if i_extra else ()))
+                    mass = parse_number(mass_text, decimal)
+                except ValueError:
+                    bad.append((number, header[i_mass], mass_text, f"not a number{_why(exc)}"))
+                    continue
+            unit_text = row[i_unit] if i_unit is not None else ""
+            size = units.get(unit_text, False)
+            if size is False:
+                size = units[unit_text] = _unit(unit_text, default_unit)
+            if size is None:
+                bad.append((number, header[i_unit] if i_unit is not None else "unit", unit_text,
+                            "unit missing or unknown (kg, t, KGM, TNE; MWh for electricity)"))
+                continue
+            mass_t = mass * size[0]
+            if not 0.0 <= mass_t <= limit:  # NaN, negative, infinite and implausible masses fail here
+                bad.append((number, header[i_mass], mass_text, _bad_mass(mass_t, limit)))
+                continue
+            key = (row[i_cn], row[i_country], row[i_inst].strip() if i_inst is not None else "", *parsed)
+            index = valuations.get(key)
+            if index is None:
+                index = valuations[key] = len(table)
+                table.append(valuation(*key, year, actual, names))
+                kinds.append(None if not table[-1]["sector"] else table[-1]["sector"] == "Electricity")
+                masses.append(0.0)
+                counts.append(0)
+            kind = kinds[index]
+            if kind is not None and kind is not size[1]:
+                bad.append((number, header[i_unit] if i_unit is not None else header[i_mass], unit_text or
+                            source.header_unit or "", "MWh is for electricity only, and electricity is in MWh"))
+                continue
+            # every figure of a line is its mass times a per-tonne figure of its valuation: sum the masses only
+            masses[index] += mass_t
+            counts[index] += 1
+            rows.append((number, date_text, mass_t, index, extras_of(row) if i_extra else ()))
     finally:
         if gc_was_enabled:
             gc.enable()
-    groups = [_group(v, mass, count) for v, mass, count in zip(table, masses, counts)]
-    return _summarise(year, Lines(rows, table, extra_cols), groups, problems, notes)
+        if source.close:
+            source.close()
+    groups = [group(v, mass, count) for v, mass, count in zip(table, masses, counts)]
+    bad.extend(_unresolved_lines(rows, table, {name: header[k] for name, k in col.items()}))
+    bad.sort()
+    return _summarise(year, Lines(rows, table, extra_cols), groups, problems, notes, bad)
 
 
-def _unit_factor(unit_text: str, number: int, source: Path) -> float:
-    unit = (unit_text or "t").strip().casefold()
-    if unit not in UNIT_TO_T:
-        raise UnreadableInput(str(source), "unknown unit of net mass", location=f"line {number}",
-                              found=repr(unit_text), expected="t or kg (MWh for electricity)")
-    return UNIT_TO_T[unit]
+def _unit(text: str, default: tuple[float, str] | None) -> tuple[float, bool] | None:
+    size = unit_size(text) if text.strip() else default
+    return None if size is None else (size[0], size[1] == "energy")
 
 
-def _parse_error(number: int, row: list[str], header: list[str], source: Path) -> None:
-    found = dict(zip(header, row))
-    raise UnreadableInput(str(source), "a date or net mass cannot be read", location=f"line {number}",
-                          found=f"date {found.get('date')!r}, net_mass {found.get('net_mass')!r}",
-                          expected="date YYYY-MM-DD and a number") from None
+def _bad_mass(mass_t: float, limit: float) -> str:
+    if mass_t > limit and mass_t != math.inf:
+        return f"implausible: {mass_t:,.0f} t on one line (more than {limit:,.0f} t)"
+    return "not a mass (NaN, infinite or negative)"
+
+
+def _why(exc: ValueError) -> str:
+    text = str(exc)
+    return "" if text.startswith("could not convert") else f" ({text})"
+
+
+def _date_key(text: str, year: int) -> tuple[int, int] | str:
+    """(year, quarter) of a date, or what is wrong with it."""
+    try:
+        day = _parse_date(text)
+    except (ValueError, IndexError):
+        return "not a date (YYYY-MM-DD or DD.MM.YYYY)"
+    if day.year != year:
+        return f"outside the declared year {year}"
+    return (day.year, (day.month - 1) // 3 + 1)
+
+
+def _unresolved_lines(rows: list[tuple[int, str, float, int, tuple[str | None, ...]]],
+                      table: list[dict[str, Any]], headers: dict[str, str]) -> list[tuple[int, str, str, str]]:
+    """Each line whose code or country could not be valued, with the column and value at fault."""
+    failing = {k for k, v in enumerate(table) if v["source"] == "unresolved"}
+    if not failing:
+        return []
+    return [(number, headers[table[index]["problem_column"] or "cn_code"], table[index]["problem_value"] or "",
+             table[index]["reason"]) for number, _, _, index, _ in rows if index in failing]
+
+
+@cache
+def max_line_mass_t() -> float:
+    """The largest net mass one customs line may plausibly carry (plausibility.toml; not a legal figure)."""
+    from cbam_exchange.reference import plausibility
+
+    return float(plausibility().get("customs", {}).get("max_line_net_mass_t", 1_000_000.0))
 
 
 _SUMS = ("net_mass_t", "emissions", "sefa", "carbon_price_deduction", "certificates", "cost")
-
-
-def _group(valuation: dict[str, Any], mass: float, count: int) -> dict[str, Any]:
-    """The lines of one valuation, summed: each figure is the summed mass times the per-tonne figure."""
-    see = valuation["see_counted"] or 0.0
-    emissions, sefa, deduction = mass * see, mass * valuation["sefa_per_t"], mass * valuation["deduction_per_t"]
-    certificates = emissions - sefa - deduction
-    cost = certificates * valuation["price"] if valuation["price"] is not None else 0.0
-    return {**valuation, "net_mass_t": mass, "emissions": emissions, "sefa": sefa,
-            "carbon_price_deduction": deduction, "certificates": certificates, "cost": cost, "lines": count}
-
-
-class Lines(Sequence[dict[str, Any]]):
-    """The valued lines, stored compactly (a million lines fit in a few hundred MB) and expanded on demand."""
-
-    def __init__(self, rows: list[tuple[int, str, float, int, tuple[str | None, ...]]],
-                 valuations: list[dict[str, Any]], extra_cols: list[str]) -> None:
-        self.rows, self.valuations, self.extra_cols = rows, valuations, extra_cols
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def __getitem__(self, i):  # type: ignore[override]
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self)))]
-        number, date, mass_t, index, extras = self.rows[i]
-        return _scaled(number, date, mass_t, self.valuations[index], dict(zip(self.extra_cols, extras)))
-
-
-def _valuation(cn_text: str, country_text: str, given: str, date_year: int, quarter: int, year: int,
-               actual: dict[tuple[str, str], Actual], names: dict[str, str], factor: float) -> dict[str, Any]:
-    """Everything about a line except its mass: where the SEE comes from, per tonne."""
-    cn = normalise_cn(cn_text)
-    info = cn_info(cn)
-    country = country_text.strip().upper() or None
-    inst = names.get(given.casefold()) if given else None
-    base: dict[str, Any] = {"cn_code": cn, "country": country, "installation": given or None, "installation_id": inst}
-    if info is None:
-        return _unresolved(base, f"{cn_text!r} is not the CN code of a CBAM good (Reg. (EU) 2023/956 Annex I)")
-    counted_indirect = info.indirect_counted
-    base.update(category=info.category, counted="direct and indirect" if counted_indirect else
-                "direct only (Annex II)")
-    data = actual.get((inst, cn)) if inst else None
-    see = None
-    if data is not None and data.see_direct is not None:
-        see = data.see_direct + ((data.see_indirect or 0.0) if counted_indirect else 0.0)
-        if counted_indirect and data.see_indirect is None:
-            see = None
-    price = certificate_price(date_year, quarter)
-    if see is not None and data is not None:
-        deduction = 0.0
-        if data.effective_price and price and (data.currency or "").upper() == "EUR":
-            deduction = data.effective_price / price.eur_per_tco2e
-        base.update(source="actual", submission_id=data.submission_id, see_counted=see, markup_pct=None,
-                    default_table=None, fallback=None, default_total=None,
-                    reason=f"actual data of submission {data.submission_id} ({inst})", benchmark_column="A",
-                    benchmark=_benchmark(cn, "A", None, year), deduction_per_t=deduction)
-    else:
-        dv = default_value(cn, country, year)
-        if dv is None or dv.total_with_markup is None:
-            return _unresolved(base, f"no actual data and no default value line for CN {cn} (IR (EU) 2025/2621 "
-                                     "as corrected): to be resolved by hand")
-        why = ("no installation named" if not given else f"installation {given!r} not in the workspace" if inst is None
-               else f"no valid current submission of {inst} covers CN {cn} in {year}")
-        base.update(source="default", submission_id=None, see_counted=dv.total_with_markup, markup_pct=dv.markup_pct,
-                    default_table=dv.table, fallback=dv.fallback, default_total=dv.total,
-                    reason=f"default value: {why}", benchmark_column="B",
-                    benchmark=_benchmark(cn, "B", dv.route, year), deduction_per_t=0.0)
-    base.update(price_period=price.period if price else None, price=price.eur_per_tco2e if price else None,
-                sefa_per_t=(base["benchmark"] or 0.0) * factor)
-    return base
-
-
-def _scaled(number: int, date: str, mass_t: float, valuation: dict[str, Any],
-            extras: dict[str, str | None]) -> dict[str, Any]:
-    line = dict(valuation)
-    sefa_per_t, deduction_per_t = line.pop("sefa_per_t"), line.pop("deduction_per_t")
-    emissions = mass_t * line["see_counted"] if line["see_counted"] is not None else 0.0
-    sefa, deduction = mass_t * sefa_per_t, mass_t * deduction_per_t
-    certificates = emissions - sefa - deduction
-    line.update(line=number, date=date, net_mass_t=mass_t, emissions=emissions, sefa=sefa,
-                carbon_price_deduction=deduction, certificates=certificates,
-                cost=certificates * line["price"] if line["price"] is not None else None, **extras)
-    return line
-
-
-def _unresolved(base: dict[str, Any], reason: str) -> dict[str, Any]:
-    """A line the toolkit cannot value: kept, counted as zero in the sums, and reported."""
-    return {**base, "category": None, "counted": None, "source": "unresolved", "submission_id": None,
-            "see_counted": None, "markup_pct": None, "default_table": None, "fallback": None, "default_total": None,
-            "benchmark": None, "benchmark_column": None, "price_period": None, "price": None, "reason": reason,
-            "sefa_per_t": 0.0, "deduction_per_t": 0.0}
 
 
 def _add(total: dict[str, float], group: dict[str, Any]) -> None:
@@ -295,37 +250,59 @@ def _add(total: dict[str, float], group: dict[str, Any]) -> None:
         total[key] = total.get(key, 0.0) + group[key]
 
 
+@cache
+def de_minimis() -> tuple[float, tuple[str, ...], str]:
+    """(threshold in t, sectors excepted, legal reference) of the de-minimis rule."""
+    row = _rows("de_minimis")[0]
+    return float(row["threshold_t"]), tuple(row["excepted_sectors"].split(";")), manifest()["de_minimis"].legal_reference
+
+
 def _summarise(year: int, lines: Lines, groups: list[dict[str, Any]], problems: dict[str, list[str]],
-               notes: list[str]) -> Declaration:
+               notes: list[str], bad: list[tuple[int, str, str, str]]) -> Declaration:
     by_cn: dict[str, dict[str, float]] = defaultdict(dict)
     by_country: dict[str, dict[str, float]] = defaultdict(dict)
     by_inst: dict[str, dict[str, float]] = defaultdict(dict)
+    not_priced: dict[str, dict[str, Any]] = {}
     total: dict[str, float] = {}
+    excepted_total: dict[str, float] = {}
+    threshold, excepted, legal = de_minimis()
     counted_mass = 0.0
-    unresolved = 0
     for g in groups:
+        if g["source"] not in PRICED:
+            entry = not_priced.setdefault(g["reason"], {"source": g["source"], "lines": 0, "net_mass_t": 0.0})
+            entry["lines"] += g["lines"]
+            entry["net_mass_t"] += g["net_mass_t"]
+            if g["source"] != "unresolved":
+                continue
         _add(by_cn[g["cn_code"]], g)
         _add(total, g)
+        if g["sector"] in excepted:
+            _add(excepted_total, g)
+        else:
+            counted_mass += g["net_mass_t"]
         if g["source"] == "unresolved":
-            unresolved += int(g["lines"])
             continue
         _add(by_country[g["country"] or "unknown"], g)
         _add(by_inst[g["installation_id"] or g["installation"] or "not named"], g)
-        if g["category"] not in THRESHOLD_EXCLUDED:
-            counted_mass += g["net_mass_t"]
-    if unresolved:
-        notes.append(f"{unresolved} line(s) could not be valued (see their reason in lines.csv); they count as 0")
-    certificates = max(0.0, total.get("certificates", 0.0))
-    totals = {**total, "certificates_to_surrender": certificates, "exempt_below_threshold": counted_mass <= THRESHOLD_T,
-              "threshold_mass_t": counted_mass, "cbam_factor": cbam_factor(year),
+    if bad:
+        lines_bad = len({b[0] for b in bad})
+        notes.append(f"{lines_bad} line(s) could not be valued (listed with line, column and value in "
+                     "problems.csv); they count as 0")
+    below = counted_mass <= threshold
+    due = excepted_total if below else total
+    certificates = max(0.0, due.get("certificates", 0.0))
+    totals = {**total, "certificates_to_surrender": certificates, "cost_due": max(0.0, due.get("cost", 0.0)), "exempt_below_threshold": below,
+              "threshold_mass_t": counted_mass, "threshold_t": threshold, "cbam_factor": cbam_factor(year),
+              "lines_not_valued": len({b[0] for b in bad}),
               "notes": ["CSCF taken as 1.0 (UNCONFIRMED)",
                         "carbon price deduction only for effective prices stated in EUR (draft implementing act, "
                         "UNCONFIRMED)"]}
-    if counted_mass <= THRESHOLD_T:
-        notes.append(f"{counted_mass:.1f} t of goods (excluding electricity and hydrogen) is within the 50 t annual "
-                     "threshold: no declaration obligation (Reg. 2023/956 Art. 2a) [S]")
+    if below:
+        notes.append(f"{counted_mass:.1f} t of goods (excluding {' and '.join(excepted).lower()}) is within the "
+                     f"{threshold:g} t annual threshold: no certificates are due for them ({legal}); "
+                     f"certificates counted only for {' and '.join(excepted).lower()}")
     return Declaration(year, lines, totals, dict(by_cn), dict(by_country), dict(by_inst),
-                       followup(groups, problems), notes)
+                       followup(groups, problems), notes, bad, not_priced, groups)
 
 
 def followup(groups: list[dict[str, Any]], problems: dict[str, list[str]]) -> list[dict[str, Any]]:

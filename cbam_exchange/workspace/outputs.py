@@ -12,14 +12,20 @@ from typing import Any
 
 from cbam_exchange.render.environment import text_environment
 from cbam_exchange.render.formatting import spreadsheet_safe
-from cbam_exchange.workspace.declare import Declaration, Lines
+from cbam_exchange.workspace.declare import Declaration
+from cbam_exchange.workspace.valuation import Lines
 from cbam_exchange.writers.atomic import atomic_output, write_text_atomic
 
-MAX_WORKBOOK_LINES = 100_000  # above this the lines are in lines.csv only (a sheet holds ~1M rows, slowly)
-LINE_COLUMNS = ["line", "date", "cn_code", "category", "country", "net_mass_t", "installation", "installation_id",
-                "source", "submission_id", "see_counted", "counted", "markup_pct", "default_table", "fallback",
-                "emissions", "benchmark_column", "benchmark", "sefa", "carbon_price_deduction", "certificates",
-                "price_period", "price", "cost", "reason"]
+LINE_COLUMNS = ["line", "date", "cn_code", "sector", "category", "country", "net_mass_t", "installation",
+                "installation_id", "source", "submission_id", "see_counted", "counted", "markup_pct", "default_table",
+                "default_line", "fallback", "emissions", "benchmark_column", "sefa_basis", "sefa_t_per_t", "sefa",
+                "carbon_price_deduction", "certificates", "price_period", "price", "cost", "reason", "warning"]
+# the workbook holds one row per valuation (lines sharing code, origin, installation and quarter); lines go to CSV
+VALUATION_COLUMNS = ["lines", "cn_code", "sector", "category", "country", "installation", "installation_id",
+                     "price_period", "source", "default_line", "fallback", "see_counted", "benchmark_column",
+                     "sefa_basis", "sefa_t_per_t", "net_mass_t", "emissions", "sefa", "carbon_price_deduction", "certificates",
+                     "price", "cost", "reason", "warning"]
+PROBLEMS_IN_JSON = 1000
 
 
 _VARIABLE = ["line", "date", "net_mass_t", "emissions", "sefa", "carbon_price_deduction", "certificates", "cost"]
@@ -65,7 +71,7 @@ def _write_lines(decl: Declaration, fh: Any) -> None:
               f"{cost},{fragments[index]}{tail}\n")
 
 
-def _views(decl: Declaration) -> dict[str, list[list[Any]]]:
+def _views(decl: Declaration, groups: list[dict[str, Any]]) -> dict[str, list[list[Any]]]:
     keys = ["lines", "net_mass_t", "emissions", "sefa", "carbon_price_deduction", "certificates", "cost"]
     views = {}
     for title, data in (("By CN code", decl.by_cn), ("By country", decl.by_country),
@@ -78,14 +84,20 @@ def _views(decl: Declaration) -> dict[str, list[list[Any]]]:
                         ["free-allocation adjustment (tCO2e)", t.get("sefa")],
                         ["carbon price paid deduction (certificates)", t.get("carbon_price_deduction")],
                         ["certificates to surrender", t.get("certificates_to_surrender")],
-                        ["estimated cost (EUR)", t.get("cost")],
-                        ["within the 50 t threshold", t.get("exempt_below_threshold")],
+                        ["estimated cost (EUR)", t.get("cost_due")],
+                        ["within the de-minimis threshold", t.get("exempt_below_threshold")],
+                        ["net mass counted for the threshold (t)", t.get("threshold_mass_t")],
+                        ["lines that could not be valued", t.get("lines_not_valued")],
                         ["CBAM factor", t.get("cbam_factor")]] + [["note", n] for n in t["notes"] + decl.notes]
     views["Follow-up"] = [["supplier", "reasons", "CN codes", "net mass (t)", "default emissions (tCO2e)",
                            "mark-up cost (EUR, at least)"]] + [
         [spreadsheet_safe(s["supplier"]), spreadsheet_safe("; ".join(s["reasons"])), ", ".join(s["cn_codes"]),
          s["net_mass_t"],
          s["default_emissions"], s["markup_cost"]] for s in decl.followup]
+    views["Not priced"] = [["reason", "source", "lines", "net mass (t)"]] + [
+        [spreadsheet_safe(reason), v["source"], v["lines"], v["net_mass_t"]] for reason, v in decl.not_priced.items()]
+    views["Valuations"] = [VALUATION_COLUMNS] + [[spreadsheet_safe(g.get(c)) for c in VALUATION_COLUMNS]
+                                                 for g in groups]
     return views
 
 
@@ -98,19 +110,19 @@ def write_outputs(decl: Declaration, folder: Path) -> list[Path]:
     with atomic_output(lines_csv) as tmp, tmp.open("w", newline="", encoding="utf-8", buffering=1 << 20) as fh:
         _write_lines(decl, fh)
     written.append(lines_csv)
-    views = _views(decl)
+    problems_csv = folder / "problems.csv"
+    with atomic_output(problems_csv) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["line", "column", "value", "problem"])
+        writer.writerows([n, spreadsheet_safe(c), spreadsheet_safe(v), p] for n, c, v, p in decl.problems)
+    written.append(problems_csv)
+    views = _views(decl, decl.groups)
     book = openpyxl.Workbook(write_only=True)
-    for title in ("Summary", "By CN code", "By country", "By installation", "Follow-up"):
+    for title in ("Summary", "By CN code", "By country", "By installation", "Not priced", "Valuations",
+                  "Follow-up"):
         sheet = book.create_sheet(title)
         for row in views[title]:
             sheet.append(row)
-    sheet = book.create_sheet("Lines")
-    if len(decl.lines) <= MAX_WORKBOOK_LINES:
-        sheet.append(LINE_COLUMNS)
-        for line in decl.lines:
-            sheet.append([spreadsheet_safe(line.get(c)) for c in LINE_COLUMNS])
-    else:
-        sheet.append([f"{len(decl.lines)} lines: see lines.csv (more than {MAX_WORKBOOK_LINES} rows)"])
     workbook = folder / "declaration.xlsx"
     with atomic_output(workbook) as tmp:
         book.save(tmp)
@@ -118,8 +130,11 @@ def write_outputs(decl: Declaration, folder: Path) -> list[Path]:
     document = {"contract": "cbam-exchange/declaration 1.0",  # schemas/declaration-1.0.schema.json
                 "year": decl.year, "totals": decl.totals, "by_cn": decl.by_cn, "by_country": decl.by_country,
                 "by_installation": decl.by_installation, "followup": decl.followup, "notes": decl.notes,
-                "lines": len(decl.lines)}
-    write_text_atomic(folder / "declaration.json", json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+                "lines": len(decl.lines), "not_priced": decl.not_priced, "problem_count": len(decl.problems),
+                "problems": [{"line": n, "column": c, "value": v, "problem": p}
+                             for n, c, v, p in decl.problems[:PROBLEMS_IN_JSON]]}
+    write_text_atomic(folder / "declaration.json",
+                      json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
     written.append(folder / "declaration.json")
     followup_csv = folder / "followup.csv"
     with atomic_output(followup_csv) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:

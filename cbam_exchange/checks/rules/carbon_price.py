@@ -5,12 +5,11 @@ from __future__ import annotations
 from cbam_exchange.checks.catalogue import Example, rule
 from cbam_exchange.checks.context import CheckContext, finite, key
 from cbam_exchange.reference import plausibility
+from cbam_exchange.reference.tables import fx_rate
 
 _PRICED = {"products[0].carbon_price_type": "Carbon Tax", "products[0].currency": "TRY",
            "products[0].carbon_price_share": 100,
            "carbon_price_instrument": "Carbon tax under national law (payment receipts kept)"}
-# EUR per t CO2 above which a carbon price is unusual (well above the EU ETS); only checked for EUR amounts.
-PLAUSIBLE_EUR_PER_TCO2 = 150.0
 
 
 @rule("CP-001", "rebate-above-price", "error",
@@ -86,22 +85,68 @@ def price_instrument_none(ctx: CheckContext) -> None:
 
 
 @rule("CP-003", "price-implausibly-high", "warning",
-      "Product row {row}: {value} EUR per t of product over SEE {see:.3f} means {per_t:.0f} EUR per t CO2e, above "
-      "{expected} EUR.",
-      rationale="Few carbon prices in the world exceed the EU ETS price; a higher figure is usually per tonne of "
-                "CO2 entered where the template asks per tonne of product, or a currency slip.",
-      remedy="Enter the carbon price due per tonne of product (Summary_Products AR), in the stated currency.",
-      reference="Methodology 10.9 C2 (threshold is a plausibility choice, not a legal value)",
-      bad=Example({**_PRICED, "products[0].currency": "EUR", "products[0].carbon_price_due": 400},
+      "Product row {row}: {value} {currency} per t of product over SEE {see:.3f} is {per_t:,.0f} EUR per t CO2e "
+      "(ECB {fx_year} average {rate:g} {currency}/EUR), above {expected} EUR, more than any carbon price in force.",
+      rationale="No carbon price in the world exceeds about 200 EUR per t CO2e; a higher figure is per tonne of CO2 "
+                "entered where the template asks per tonne of product, a currency slip or a price in cents.",
+      remedy="Enter the carbon price due per tonne of product (Summary_Products AR) in the stated currency (AQ).",
+      reference="Reg. (EU) 2023/956 Art. 9; methodology 10.9 C2 and C4 (ECB annual average rates; ceiling a "
+                "plausibility choice, UNCONFIRMED)",
+      bad=Example({**_PRICED, "products[0].carbon_price_due": 20000},
                   "products[0].carbon_price_due", "Summary_Products!AR10"),
-      good=Example({**_PRICED, "products[0].currency": "EUR", "products[0].carbon_price_due": 40}))
+      good=Example({**_PRICED, "products[0].carbon_price_due": 400}))
 def price_high(ctx: CheckContext) -> None:
+    ceiling = plausibility()["carbon_price"]["max_eur_per_tco2e"]
     for k, p in enumerate(ctx.submission.products):
         result = ctx.result.products[k]
-        see = result.see_total if result.see_total is not None else result.see_direct
-        if (p.currency or "").strip().upper() != "EUR" or not p.carbon_price_due or not see or see <= 0:
+        see = result.see_total if finite(result.see_total) else result.see_direct
+        rate = fx_rate(p.currency, ctx.year)
+        if rate is None or not finite(p.carbon_price_due) or not p.carbon_price_due or not finite(see) or see <= 0:
             continue
-        per_t = p.carbon_price_due / see
-        if per_t > PLAUSIBLE_EUR_PER_TCO2:
-            ctx.report(f"products[{k}].carbon_price_due", value=p.carbon_price_due,
-                       expected=PLAUSIBLE_EUR_PER_TCO2, row=p.row, see=see, per_t=per_t)
+        per_t = p.carbon_price_due / rate.units_per_eur / see
+        if per_t > ceiling:
+            ctx.report(f"products[{k}].carbon_price_due", value=p.carbon_price_due, expected=ceiling, row=p.row,
+                       see=see, per_t=per_t, currency=rate.currency, rate=rate.units_per_eur, fx_year=rate.year,
+                       details={"fx_note": rate.note})
+
+
+@rule("CP-005", "rebate-without-type", "warning",
+      "Product row {row}: a rebate of {value} per t is claimed without the type of rebate.",
+      rationale="A rebate, free allocation or compensation reduces the carbon price that can be deducted; its "
+                "type decides how it is netted and what evidence the verifier needs.",
+      remedy="Choose the type of rebate (Summary_Products AT) and keep the evidence of the rebate.",
+      reference="Reg. (EU) 2023/956 Art. 9(1); methodology 10.9 C1",
+      bad=Example({**_PRICED, "products[0].carbon_price_due": 10, "products[0].rebate": 2},
+                  "products[0].rebate", "Summary_Products!AX10"),
+      good=Example({**_PRICED, "products[0].carbon_price_due": 10, "products[0].rebate": 2,
+                    "products[0].rebate_type": "Free allocation"}))
+def rebate_without_type(ctx: CheckContext) -> None:
+    for k, p in enumerate(ctx.submission.products):
+        if finite(p.rebate) and p.rebate and not named(p.rebate_type):
+            ctx.report(f"products[{k}].rebate", value=p.rebate, row=p.row)
+
+
+def _default_share(ctx: CheckContext, row: int) -> float | None:
+    definitive = getattr(ctx.submission, "definitive", None)
+    for good in getattr(definitive, "goods", None) or []:
+        if good.product_row == row and finite(good.default_share):
+            return good.default_share
+    return None
+
+
+@rule("CP-006", "own-price-with-default-values", "warning",
+      "Product row {row}: {value} % of its embedded emissions are default values, yet a carbon price of {price} "
+      "per t is claimed; with default values only the Commission's default carbon price can be deducted.",
+      rationale="A carbon price paid relates to the installation's actual emissions; where the embedded emissions "
+                "are entirely default values, the deduction is the default carbon price the Commission publishes.",
+      remedy="Claim the default carbon price, or report the embedded emissions on actual values.",
+      reference="Reg. (EU) 2023/956 Art. 9 as amended by Reg. (EU) 2025/2083; methodology 10.9 C5 (UNCONFIRMED)",
+      bad=Example({**_PRICED, "products[0].carbon_price_due": 10, "format_version": "1.1",
+                   "definitive": {"goods": [{"product_row": 1, "default_share": 100}]}},
+                  "products[0].carbon_price_due"),
+      good=Example({**_PRICED, "products[0].carbon_price_due": 10}))
+def own_price_with_defaults(ctx: CheckContext) -> None:
+    for k, p in enumerate(ctx.submission.products):
+        share = _default_share(ctx, p.row)
+        if share is not None and share >= 100 and finite(p.carbon_price_due) and p.carbon_price_due:
+            ctx.report(f"products[{k}].carbon_price_due", value=share, row=p.row, price=p.carbon_price_due)

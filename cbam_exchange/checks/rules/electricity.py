@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from cbam_exchange.checks.catalogue import Example, rule
 from cbam_exchange.checks.context import CheckContext, by_key, finite, key
 from cbam_exchange.reference import plausibility
-from cbam_exchange.reference.tables import cn_codes
+from cbam_exchange.reference.tables import LAST_TRANSITIONAL_YEAR, cn_codes, grid_factor
 
 
 def indirect_priced(category: str | None) -> bool | None:
@@ -85,3 +85,29 @@ def ef_range(ctx: CheckContext) -> None:
     for prefix, who, factor, _, _ in _users(ctx):
         if factor is not None and not (finite(factor) and lo <= factor <= hi):
             ctx.report(f"{prefix}.electricity_ef", value=factor, expected=f"{lo:g}..{hi:g}", who=who)
+
+
+@rule("EL-004", "default-ef-not-commission", "warning",
+      "{who}: the electricity factor {value} tCO2/MWh is declared as the Commission's default (D.4(a)), but the "
+      "default for {country} is {expected} ({confirmation}).",
+      rationale="Source D.4(a) means the Commission's default factor of the country; any other figure under that "
+                "label is an actual factor without its evidence, or an outdated or foreign grid factor.",
+      remedy="Enter the Commission's default factor for the country, or declare the factor's real source.",
+      reference="IR (EU) 2025/2621 Annex II; IR (EU) 2025/2547 Annex II D.4; methodology 10.6 G4 (grid table "
+                "PARTIAL)",
+      bad=Example({"installation.country_code": "BR", "installation.country": "Brazil",
+                   "installation.unlocode": "BRSSZ", "installation.latitude": -23.96,
+                   "installation.longitude": -46.33}, "processes[0].electricity_ef", "D_Processes!L66"),
+      good=Example({}))
+def default_ef_not_commission(ctx: CheckContext) -> None:
+    if ctx.year <= LAST_TRANSITIONAL_YEAR:
+        return  # transitional grid factors came through the Registry, not in a published table
+    grid = grid_factor(ctx.submission.installation.country_code)
+    if grid is None:
+        return
+    for prefix, who, factor, source, _ in _users(ctx):
+        if not prefix.startswith("processes") or key(source) != "d.4(a)" or not finite(factor):
+            continue
+        if abs(factor - grid.tco2_per_mwh) > max(0.0005, grid.tco2_per_mwh * 0.005):
+            ctx.report(f"{prefix}.electricity_ef", value=factor, expected=grid.tco2_per_mwh, who=who,
+                       country=grid.iso2, confirmation=grid.confirmation)

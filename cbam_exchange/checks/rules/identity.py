@@ -6,9 +6,9 @@ import datetime as dt
 from collections import Counter
 
 from cbam_exchange.checks.catalogue import Example, rule
-from cbam_exchange.checks.context import CheckContext, key
+from cbam_exchange.checks.context import CheckContext, finite, key
 from cbam_exchange.reference import plausibility
-from cbam_exchange.reference.tables import cn_info
+from cbam_exchange.reference.tables import cn_info, country_boxes
 
 
 @rule("ID-001", "period-order", "error", "The reporting period ends ({value}) before it starts ({start}).",
@@ -70,6 +70,10 @@ def coordinates_range(ctx: CheckContext) -> None:
     lat, lon = inst.latitude, inst.longitude
     if lat is None or lon is None:
         return
+    if not (finite(lat) and finite(lon)):
+        ctx.report("installation.latitude", value=f"{lat}, {lon}", expected="latitude -90..90, longitude -180..180",
+                   why="a coordinate is not a finite number")
+        return
     why = None
     if not -90 <= lat <= 90:
         why = "the latitude is outside -90..90"
@@ -82,9 +86,18 @@ def coordinates_range(ctx: CheckContext) -> None:
                    why=why)
 
 
-def _inside(box: list[float], lat: float, lon: float) -> bool:
+def inside(box: tuple[float, float, float, float], lat: float, lon: float, margin: float = 0.0) -> bool:
     south, north, west, east = box
-    return south <= lat <= north and west <= lon <= east
+    return south - margin <= lat <= north + margin and west - margin <= lon <= east + margin
+
+
+def in_country(iso2: str | None, lat: float, lon: float) -> bool | None:
+    """Whether a point lies in one of the country's boxes (with the table's margin); None where no box is known."""
+    boxes = country_boxes(iso2)
+    if not boxes:
+        return None
+    margin = plausibility()["coordinates"]["margin_degrees"]
+    return any(inside(box, lat, lon, margin) for box in boxes)
 
 
 @rule("ID-005", "coordinates-swapped", "error",
@@ -93,17 +106,16 @@ def _inside(box: list[float], lat: float, lon: float) -> bool:
       rationale="Swapped latitude and longitude are the commonest coordinate error; the installation then cannot "
                 "be found or matched to its country.",
       remedy="Put the latitude in A_InstData I28 and the longitude in I29.",
-      reference="Methodology 10.1 S3 (approximate country extents, UNCONFIRMED)",
+      reference="Methodology 10.1 S3; country extents from Natural Earth (tables/country_bounding_boxes.csv)",
       bad=Example({"installation.latitude": 31.42, "installation.longitude": 41.28}, "installation.latitude",
                   "A_InstData!I28"),
       good=Example({"installation.latitude": 41.28, "installation.longitude": 31.42}))
 def coordinates_swapped(ctx: CheckContext) -> None:
     inst = ctx.submission.installation
-    box = plausibility()["bounding_boxes"].get((inst.country_code or "").upper())
     lat, lon = inst.latitude, inst.longitude
-    if box is None or lat is None or lon is None:
+    if not (finite(lat) and finite(lon)):
         return
-    if not _inside(box, lat, lon) and _inside(box, lon, lat):
+    if in_country(inst.country_code, lat, lon) is False and in_country(inst.country_code, lon, lat):
         ctx.report("installation.latitude", value=f"({lat}, {lon})", expected=f"({lon}, {lat})",
                    country=inst.country_code, swapped=f"{lon}, {lat}")
 

@@ -91,31 +91,6 @@ def below_benchmark(ctx: CheckContext) -> None:
                        cn=product.cn_code)
 
 
-@rule("PH-003", "below-physical-floor", "error",
-      "{process}: SEE direct {value} is below the physical floor {expected} tCO2e/t for {category} ({why}; "
-      "floor UNCONFIRMED against the OJ).",
-      rationale="Without carbon capture, chemistry sets a lower limit to the direct emissions of some goods; a "
-                "value below it means emissions are missing.",
-      remedy="Check that every source stream of the process is attributed to it (D_Processes (g)).",
-      reference="Methodology 10.4 X1, X8, X10, X12 and 11 (stoichiometric floors, UNCONFIRMED)",
-      bad=Example({"processes[0].direct_emissions": 400000}, "processes[0].direct_emissions", "D_Processes!L54",
-                  base="aluminium-primary-smelter"),
-      good=Example({}, base="aluminium-primary-smelter"))
-def physical_floor(ctx: CheckContext) -> None:
-    floors = plausibility()["floors"]
-    for k, process in enumerate(ctx.submission.processes):
-        floor = by_key(floors, process.category)
-        result = ctx.result.processes[k]
-        if not isinstance(floor, dict) or not finite(result.see_direct):
-            continue
-        routes = {key(r.route) for r in process.production if r.amount}
-        if floor["route"] and routes and key(floor["route"]) not in routes:
-            continue
-        if result.see_direct < floor["value"]:
-            ctx.report(f"processes[{k}].direct_emissions", value=result.see_direct, expected=floor["value"],
-                       process=process.name or process.id, category=process.category, why=floor["why"])
-
-
 def _fuel(name: str | None) -> tuple[str, dict] | None:
     text = (name or "").casefold()
     best = None

@@ -29,12 +29,14 @@ def _band(kind: str) -> tuple[float, float]:
 
 
 def candidates(ctx: CheckContext) -> Iterator[Candidate]:
+    from cbam_exchange.checks.rules.energy import better_unit
+
     s = ctx.submission
     for k, stream in enumerate(s.emissions.source_streams):
         prefix = f"emissions.source_streams[{k}]"
         unit = (stream.ef_unit or "").strip().casefold()
         per_gas = (stream.activity_unit or "").strip().casefold() == "1000nm3"
-        if stream.ef is not None:
+        if stream.ef is not None and better_unit(stream) is None:  # else UN-003 names the unit
             kind = {"tco2/tj": "ef_per_tj", "tco2/t": "ef_per_t", "tco2/1000nm3": "ef_per_1000nm3"}.get(unit)
             if kind:
                 yield Candidate(f"{prefix}.ef", stream.ef, kind, _band(kind))
@@ -83,7 +85,7 @@ def _activity_data(ctx: CheckContext) -> Iterator[Candidate]:
                             (0.0, abs(amount) * ratio * 1.5) if amount > 0 else (abs(amount) * ratio * -1.5, 0.0))
 
 
-def _effects(ctx: CheckContext, path: str, corrected: float) -> dict[str, object]:
+def effects_of(ctx: CheckContext, path: str, corrected: float) -> dict[str, object]:
     """What the recomputation gives with the corrected value: products' SEE and the installation total."""
     patched = copy.deepcopy(ctx.submission)
     set_path(patched, path, corrected)
@@ -98,7 +100,7 @@ def _effects(ctx: CheckContext, path: str, corrected: float) -> dict[str, object
     return {"installation_direct": [ctx.result.totals.direct, result.totals.direct], "products": products}
 
 
-def _summary(effects: dict[str, object]) -> str:
+def summary_of(effects: dict[str, object]) -> str:
     products = effects["products"]
     if products:
         first = products[0]  # type: ignore[index]
@@ -126,8 +128,8 @@ def unit_swap(ctx: CheckContext) -> None:
         for factor, meaning in swaps[c.kind]:
             corrected = c.value * factor
             if lo <= corrected <= hi:
-                effects = _effects(ctx, c.path, corrected)
+                effects = effects_of(ctx, c.path, corrected)
                 ctx.report(c.path, value=c.value, expected=corrected, band=f"{lo:g}..{hi:g}", meaning=meaning,
-                           effect=_summary(effects), details={"swap": meaning, "factor": factor,
+                           effect=summary_of(effects), details={"swap": meaning, "factor": factor,
                                                               "corrected": corrected, "effects": effects})
                 break
