@@ -115,7 +115,7 @@ def test_a_waiver_applies_on_its_last_day_and_not_the_day_after() -> None:
     assert waived == [finding] and open_ == []
     finding.waiver = None
     open_, waived = apply_waivers([finding], [w], "INST-X", today=dt.date(2030, 7, 1))
-    assert waived == [] and "expired on 2030-06-30" in finding.waiver["refused"]
+    assert waived == [] and open_ == [finding] and "expired on 2030-06-30" in finding.waiver["refused"]
     assert isinstance(finding, Finding)
 
 
