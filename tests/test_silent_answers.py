@@ -61,6 +61,7 @@ def _two_suppliers_with_the_same_finding() -> tuple[dict, dict]:
     first["emissions"]["source_streams"][2]["ef"] = 0.0561  # a gas EF in tCO2/GJ: UN-001, same fingerprint in both
     second = json.loads(json.dumps(first))
     second["installation"]["name"] = "Another Steel Works"
+    second["definitive"]["registry_installation_id"] = "TR-INST-2026-000999"  # another installation (issue 16)
     return first, second
 
 
