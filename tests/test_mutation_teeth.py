@@ -197,7 +197,9 @@ def _workbook(path: Path, sheet_xml: str, shared: str) -> Path:
         z.writestr("xl/_rels/workbook.xml.rels",
                    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
                    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                   'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+                   'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+                   '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                   'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
         z.writestr("xl/worksheets/sheet1.xml", f"<worksheet {ns}><sheetData>{sheet_xml}</sheetData></worksheet>")
         z.writestr("xl/sharedStrings.xml", f"<sst {ns}>{shared}</sst>")
     return path

@@ -104,7 +104,11 @@ def test_an_uncalculated_workbook_equals_its_calculated_twin(example: Path, exam
         assert not read_submission(uncalculated).declared.available
         assert _model(uncalculated) == expected, uncalculated
         assert _recomputed(uncalculated) == _recomputed(twin)
-        assert _findings(uncalculated) - {"AR-006"} == _findings(twin) - {"AR-006"}
+        # AR-006 says the file was never calculated; DP-003 accepts the template's own default-value share (a cached
+        # result of Summary_Products) in place of the definitive data, which only a calculated workbook can offer
+        mine, theirs = _findings(uncalculated), _findings(twin)
+        by_design = {f for f in mine | theirs if f.startswith(("AR-006", "DP-003"))}
+        assert mine - by_design == theirs - by_design
 
 
 def _recomputed(path: Path) -> str:

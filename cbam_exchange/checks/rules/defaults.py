@@ -92,7 +92,8 @@ def product_default_unresolved(ctx: CheckContext) -> None:
                 "code (or a table line) that check cannot be made, and the toolkit says so.",
       remedy="Give the precursor's CN code in the definitive-period data, or check the value by hand.",
       reference="IR (EU) 2025/2621 Annex I; IR (EU) 2025/2547 Annex IV item 22(a)",
-      bad=Example({"purchased_precursors[0].see_direct_source": "Default"}, "purchased_precursors[0].see_direct",
+      bad=Example({"purchased_precursors[0].see_direct_source": "Default", "definitive.precursors[0].cn_code": None},
+                  "purchased_precursors[0].see_direct",
                   "E_PurchPrec!L49"),
       good=Example({"purchased_precursors[0].see_direct_source": "Default", "purchased_precursors[0].see_direct": 0.83,
                     "purchased_precursors[0].country_code": "TR"}, base="cement-clinker-two-cements"))

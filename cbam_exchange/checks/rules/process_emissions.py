@@ -18,7 +18,8 @@ from cbam_exchange.reference.tables import LAST_TRANSITIONAL_YEAR
       remedy="Keep the sustainability certificates and state how zero rating is shown (definitive-period data: "
              "zero-rated fuels), or report the stream as fossil.",
       reference="IR (EU) 2025/2547 Annex II B.3.3; Directive (EU) 2018/2001 Art. 29; methodology 10.3 P4",
-      bad=Example({"emissions.source_streams[3].biomass_content": 45}, "emissions.source_streams[3].biomass_content",
+      bad=Example({"emissions.source_streams[3].biomass_content": 45, "definitive.zero_rated_fuels": None},
+                  "emissions.source_streams[3].biomass_content",
                   "B_EmInst!R20", base="cement-clinker-two-cements"),
       good=Example({"emissions.source_streams[3].biomass_content": 0}, base="cement-clinker-two-cements"))
 def zero_rated(ctx: CheckContext) -> None:
