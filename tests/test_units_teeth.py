@@ -212,3 +212,13 @@ def test_activity_data_in_kg_moves_the_installation_total_only() -> None:
     assert hit.message.endswith(f"installation direct emissions {before.totals.direct:,.0f} -> "
                                 f"{after.totals.direct:,.0f} tCO2e.")
     assert hit.details["swap"] == SWAPS["activity_data"][0][1]
+
+
+def test_working_out_the_effect_leaves_the_file_as_read() -> None:
+    data = _data()
+    data["emissions"]["source_streams"][2]["ef"] = 0.0561
+    submission = Submission.from_dict(data)
+    report = validate(submission, select=["UN-001"])
+    assert any(f.path == "emissions.source_streams[2].ef" for f in report.findings)
+    assert submission.emissions.source_streams[2].ef == 0.0561
+    assert report.submission.emissions.source_streams[2].ef == 0.0561
