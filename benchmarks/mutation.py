@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # tests that build workbooks from the blank template (seconds each): left out where a module has faster tests
-_SLOW = ["-k", "not annotation and not converted and not filled_workbook"]
+_SLOW = ["-k", "not annotation_position and not converted and not filled_workbook"]
 
 # module key -> (file to mutate, the tests that exercise it: fast, no LibreOffice)
 MODULES: dict[str, tuple[str, list[str]]] = {

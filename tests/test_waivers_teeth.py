@@ -119,3 +119,18 @@ def test_the_first_covering_waiver_is_the_one_recorded() -> None:
     second = Waiver(f.fingerprint, "second", "b", dt.date(2000, 1, 1), "I")
     open_, waived = apply_waivers([f], [other, first, second], "I", today=dt.date(2030, 1, 1))
     assert waived == [f] and f.waiver["who"] == "first"
+
+
+def test_a_file_that_is_not_yaml_is_refused_as_a_waiver_file(tmp_path: Path) -> None:
+    path = _file(tmp_path, "waivers: [unclosed\n")
+    assert _refusal(path).startswith(f"{path}: waiver file is not valid YAML")
+
+
+def test_an_until_with_a_time_of_day_is_that_day(tmp_path: Path) -> None:
+    path = _file(tmp_path, _yaml([dict(GOOD, until="2027-09-30 18:00:00")]))
+    (w,) = load_waivers(path)
+    assert w.until == dt.date(2027, 9, 30) and type(w.until) is dt.date
+    f = _finding()
+    w = Waiver(f.fingerprint, w.who, w.why, w.until, "I")
+    assert apply_waivers([f], [w], "I", today=dt.date(2027, 9, 30))[1] == [f]
+    assert load_waivers(_file(tmp_path, _yaml([dict(GOOD, until="2027-09-30")])))[0].until == dt.date(2027, 9, 30)
