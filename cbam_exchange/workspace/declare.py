@@ -25,6 +25,7 @@ from typing import Any
 from cbam_exchange.reference.tables import _rows, cbam_factor, manifest, normalise_cn
 from cbam_exchange.workspace.customs import REQUIRED, open_customs, parse_number, read_mapping, unit_size
 from cbam_exchange.workspace.db import Workspace
+from cbam_exchange.workspace.precursors import precursor_chase
 from cbam_exchange.workspace.valuation import PRICED, Actual, Lines, group, valuation
 
 
@@ -79,6 +80,8 @@ def _actual_index(db: Workspace, year: int) -> tuple[dict[tuple[str, str], Actua
         # several products of one CN code (e.g. two cements): the highest SEE, so as never to understate
         if key not in actual or _total(candidate) > _total(actual[key]):
             actual[key] = candidate
+    for inst, texts in precursor_chase(db, CURRENT).items():
+        problems[inst].extend(texts)
     names: dict[str, str] = {}
     for iid, name, unlocode, registry in db.rows("SELECT id, name, unlocode, registry_id FROM installations"):
         names[iid.casefold()] = iid
@@ -310,15 +313,18 @@ def followup(groups: list[dict[str, Any]], problems: dict[str, list[str]]) -> li
     mark-up, priced). `groups` are lines summed per valuation."""
     suppliers: dict[str, dict[str, Any]] = {}
     for line in groups:
-        if line["source"] != "default":
+        # actual data is chased only for what its submission leaves open (a precursor's producer not decided)
+        if line["source"] != "default" and not (line["source"] == "actual" and problems.get(line["installation_id"])):
             continue
         key = line["installation_id"] or line["installation"] or f"unnamed supplier, {line['country']}"
         s = suppliers.setdefault(key, {"supplier": key, "installation": line["installation"], "reasons": set(),
                                        "cn_codes": set(), "net_mass_t": 0.0, "default_emissions": 0.0,
                                        "markup_cost": 0.0})
-        s["reasons"].add(line["reason"].split(": ", 1)[1])
         s["reasons"].update(problems.get(line["installation_id"] or "", []))
         s["cn_codes"].add(line["cn_code"])
+        if line["source"] != "default":
+            continue
+        s["reasons"].add(line["reason"].split(": ", 1)[1])
         s["net_mass_t"] += line["net_mass_t"]
         s["default_emissions"] += line["emissions"]
         markup = (line.get("default_total") or 0.0) * (line["markup_pct"] or 0.0) / 100
