@@ -23,7 +23,9 @@ import sqlalchemy as sa
 
 from cbam_exchange.errors import UnreadableInput
 from cbam_exchange.fileinfo import sha256_of
+from cbam_exchange.model.identity import IdentityKeys
 from cbam_exchange.workspace.db import Workspace
+from cbam_exchange.workspace.identity import resolve
 
 SUFFIXES = (".xlsx", ".xlsm", ".json")
 _CORE_DATE = re.compile(rb"<dcterms:(modified|created)[^>]*>([^<]{10,40})</dcterms:\1>")
@@ -117,7 +119,7 @@ def _digest_or_name(path: Path, shown: str) -> str:
 
 def _process(path: Path, shown: str, digest: str, date: str, basis: str) -> dict[str, Any]:
     from cbam_exchange.checks.run import validate
-    from cbam_exchange.model.identity import installation_id
+    from cbam_exchange.model.identity import submission_keys
     from cbam_exchange.readers import read_submission
 
     # DP (missing definitive-period elements) goes to follow-up, it does not make the figures unusable
@@ -133,8 +135,9 @@ def _process(path: Path, shown: str, digest: str, date: str, basis: str) -> dict
     processes = [(p.id, p.name, p.category, p.see_direct, p.see_indirect) for p in report.result.processes]
     precursors = [(pp.id, pp.category, pp.country_code, pp.see_direct) for pp in s.purchased_precursors]
     registry = s.definitive.registry_installation_id if s.definitive else None
+    keys = submission_keys(s)
     return {
-        "sha256": digest, "path": shown, "installation_id": installation_id(s), "file_date": date,
+        "sha256": digest, "path": shown, "keys": (keys.registry, keys.place), "file_date": date,
         "file_date_basis": basis, "registry_id": registry,
         "installation": (s.installation.name or s.installation.name_local, s.installation.country_code,
                          s.installation.unlocode),
@@ -172,17 +175,13 @@ def _store(db: Workspace, item: dict[str, Any], summary: CollectSummary) -> None
             summary.errors.append(item["error"])
             return
         name, country, unlocode = item["installation"]
-        conn.execute(sa.text(
-            "INSERT INTO installations (id, name, country_code, unlocode, registry_id) VALUES (:id, :name, :country, "
-            ":unlocode, :registry) ON CONFLICT (id) DO UPDATE SET name = excluded.name"),
-            {"id": item["installation_id"], "name": name, "country": country, "unlocode": unlocode,
-             "registry": item["registry_id"]})
+        installation = resolve(conn, IdentityKeys(*item["keys"]), name, country, unlocode, item["registry_id"])
         start, end = item["period"]
         new_id = conn.execute(sa.text(
             "INSERT INTO submissions (sha256, installation_id, period_start, period_end, format, template_version, "
             "collected_at, errors, warnings, model_json, file_date, file_date_basis) VALUES (:sha, :inst, :start, "
             ":end, :format, :template, :now, :errors, :warnings, :model, :date, :basis) RETURNING id"),
-            {"sha": item["sha256"], "inst": item["installation_id"], "start": start, "end": end,
+            {"sha": item["sha256"], "inst": installation, "start": start, "end": end,
              "format": item["format"], "template": item["template_version"], "now": now,
              "errors": item["summary"]["errors"], "warnings": item["summary"]["warnings"],
              "model": json.dumps(item["model"], ensure_ascii=False), "date": item["file_date"],
@@ -200,7 +199,7 @@ def _store(db: Workspace, item: dict[str, Any], summary: CollectSummary) -> None
             summary.superseded += conn.execute(sa.text(
                 "SELECT COUNT(*) FROM submissions s WHERE s.installation_id = :inst AND s.id != :id AND "
                 "COALESCE(s.period_start, '') = COALESCE(:start, '') AND COALESCE(s.period_end, '') = "
-                "COALESCE(:end, '')"), {"inst": item["installation_id"], "id": new_id, "start": start,
+                "COALESCE(:end, '')"), {"inst": installation, "id": new_id, "start": start,
                                         "end": end}).scalar()
         else:
             summary.older += 1
