@@ -1,10 +1,11 @@
-"""`cbam collect`: ingest every supplier file of some folders into the workspace.
+"""`cbam collect`: ingest every supplier file of some folders into the workspace: workbooks, JSON submissions and
+operators' Annex IV summary reports (JSON, workspace/summaries.py).
 
 Each file is read, validated and recomputed (in worker processes, or on a Dask cluster), then stored in its own
 transaction: an interrupted run keeps what it stored, and the same file (same SHA-256) is never stored twice, even by
 two processes collecting at once. Which submission of an installation and reporting period is current is decided by
-the file's own date (the workbook's core properties; else its modification time), never by its name. A file that
-cannot be read gets its one-line error, naming it, and the batch goes on.
+the file's own date (the workbook's core properties, a summary report's generated date; else its modification
+time), never by its name. A file that cannot be read gets its one-line error, naming it, and the batch goes on.
 """
 
 from __future__ import annotations
@@ -117,7 +118,28 @@ def _digest_or_name(path: Path, shown: str) -> str:
         return "unreadable:" + hashlib.sha256(shown.encode()).hexdigest()
 
 
+def _summary_data(path: Path) -> dict[str, Any] | None:
+    """The parsed JSON of an Annex IV summary report (told by its format near the top), else None."""
+    if path.suffix.lower() != ".json":
+        return None
+    with path.open("rb") as fh:
+        if b"cbam-exchange/annex-iv-" not in fh.read(4096):
+            return None
+    try:
+        data = json.loads(path.read_bytes())
+    except (UnicodeDecodeError, ValueError):
+        return None  # the submission reader names what is wrong with it
+    from cbam_exchange.readers.summary_report import is_summary_report
+
+    return data if is_summary_report(data) else None
+
+
 def _process(path: Path, shown: str, digest: str, date: str, basis: str) -> dict[str, Any]:
+    data = _summary_data(path)
+    if data is not None:
+        from cbam_exchange.workspace.summaries import summary_item
+
+        return summary_item(path, shown, digest, data)
     from cbam_exchange.checks.run import validate
     from cbam_exchange.model.identity import submission_keys
     from cbam_exchange.readers import read_submission
