@@ -197,3 +197,27 @@ def test_an_invalid_summary_gets_one_line_naming_file_and_field_and_the_batch_go
     run = cbam("collect", str(folder), "--db", str(tmp_path / "cli.sqlite"), cwd=tmp_path)
     assert run.returncode == 2 and "version.json" in run.stderr and "Traceback" not in run.stderr
     assert "1 stored" in run.stdout
+
+
+def test_a_precursor_origin_named_by_registry_id_links_to_that_installations_submission(reports,
+                                                                                       tmp_path: Path) -> None:
+    """§1.2 (16) names the ferromanganese's producer by its Registry identifier: the link goes to that installation's
+    current submission (here a JSON file of it), with the SEE the summary states beside the upstream one."""
+    steel = reports["steel"]
+    [origin] = [v["value"] for v in item(steel, "(16)") if v.get("label", "").startswith("CBAM Registry")]
+    [cn] = [v["value"] for v in item(steel, "(13)") if v.get("label") == "CN code"]
+    [see] = [v["value"] for v in item(steel, "(13)") if v.get("label") == "SEE direct"]
+    upstream = json.loads((ROOT / "examples" / "aluminium-primary-smelter.json").read_text())
+    upstream["definitive"]["registry_installation_id"] = origin
+    upstream["installation"].update(name="Emalahleni smelter", country_code="ZA", unlocode=None)
+    upstream["products"][0]["cn_code"] = cn
+    db = connect(tmp_path / "ws.sqlite")
+    collect(db, [write(tmp_path / "up", "upstream.json", upstream)], jobs=1)
+    got = collect(db, [write(tmp_path / "down", "steel-summary.json", steel)], jobs=1)
+    assert got.linked == 1
+    [(precursor, declared, upstream_id)] = db.rows(
+        "SELECT precursor, see_declared, upstream_submission_id FROM precursor_links")
+    assert (precursor, declared) == ("PP1", see)
+    assert upstream_id == db.scalar("SELECT s.id FROM submissions s JOIN files f ON f.sha256 = s.sha256 "
+                                    "WHERE f.path LIKE '%upstream.json'")
+    db.close()

@@ -226,6 +226,10 @@ def _store(db: Workspace, item: dict[str, Any], summary: CollectSummary) -> None
         else:
             summary.older += 1
         summary.linked += _link_precursors(conn, new_id, item)
+        if item.get("origins"):
+            from cbam_exchange.workspace.summaries import link_by_origin
+
+            summary.linked += link_by_origin(conn, new_id, item, CURRENT)
         summary.stored += 1
         summary.with_errors += 1 if item["summary"]["errors"] else 0
 
