@@ -199,10 +199,12 @@ def test_an_invalid_summary_gets_one_line_naming_file_and_field_and_the_batch_go
     assert "1 stored" in run.stdout
 
 
-def test_a_precursor_origin_named_by_registry_id_links_to_that_installations_submission(reports,
-                                                                                       tmp_path: Path) -> None:
+@pytest.mark.parametrize("summary_first", [False, True], ids=["producer-first", "summary-first"])
+def test_a_precursor_origin_named_by_registry_id_links_to_that_installations_submission(
+        reports, tmp_path: Path, summary_first: bool) -> None:
     """§1.2 (16) names the ferromanganese's producer by its Registry identifier: the link goes to that installation's
-    current submission (here a JSON file of it), with the SEE the summary states beside the upstream one."""
+    current submission (here a JSON file of it), with the SEE the summary states beside the upstream one, whichever
+    run brings the producer's file."""
     steel = reports["steel"]
     [origin] = [v["value"] for v in item(steel, "(16)") if v.get("label", "").startswith("CBAM Registry")]
     [cn] = [v["value"] for v in item(steel, "(13)") if v.get("label") == "CN code"]
@@ -212,8 +214,12 @@ def test_a_precursor_origin_named_by_registry_id_links_to_that_installations_sub
     upstream["installation"].update(name="Emalahleni smelter", country_code="ZA", unlocode=None)
     upstream["products"][0]["cn_code"] = cn
     db = connect(tmp_path / "ws.sqlite")
-    collect(db, [write(tmp_path / "up", "upstream.json", upstream)], jobs=1)
-    got = collect(db, [write(tmp_path / "down", "steel-summary.json", steel)], jobs=1)
+    if summary_first:  # the producer's file arrives in a later run: the link is made then
+        assert collect(db, [write(tmp_path / "down", "steel-summary.json", steel)], jobs=1).linked == 0
+        got = collect(db, [write(tmp_path / "up", "upstream.json", upstream)], jobs=1)
+    else:
+        collect(db, [write(tmp_path / "up", "upstream.json", upstream)], jobs=1)
+        got = collect(db, [write(tmp_path / "down", "steel-summary.json", steel)], jobs=1)
     assert got.linked == 1
     [(precursor, declared, upstream_id)] = db.rows(
         "SELECT precursor, see_declared, upstream_submission_id FROM precursor_links")

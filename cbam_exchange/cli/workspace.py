@@ -50,6 +50,8 @@ def collect(folders: tuple[Path, ...], workspace: str, jobs: int, scheduler: str
         start, end = r["period"]
         click.echo(f"  {r['installation_id']}  {r['name']}  {start} to {end}  {r['path']}  "
                    f"({r['file_date_basis']} {r['file_date']})  {r['state']}")
+    for text in summary.ambiguous:
+        click.echo(f"  precursor not linked: {text}")
     for error in summary.errors:
         click.echo(f"  unreadable: {error}", err=True)
     if summary.unreadable:

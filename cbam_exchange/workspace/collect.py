@@ -27,6 +27,8 @@ from cbam_exchange.fileinfo import sha256_of
 from cbam_exchange.model.identity import IdentityKeys
 from cbam_exchange.workspace.db import Workspace
 from cbam_exchange.workspace.identity import resolve
+from cbam_exchange.workspace.precursors import Linkable, precursors_of, relink
+from cbam_exchange.workspace.summaries import relink_summaries
 
 SUFFIXES = (".xlsx", ".xlsm", ".json")
 _CORE_DATE = re.compile(rb"<dcterms:(modified|created)[^>]*>([^<]{10,40})</dcterms:\1>")
@@ -49,6 +51,7 @@ class CollectSummary:
     with_errors: int = 0
     linked: int = 0
     errors: list[str] = field(default_factory=list)
+    ambiguous: list[str] = field(default_factory=list)  # precursors that could come from several suppliers
 
 
 def supplier_files(folders: Iterable[Path]) -> list[Path]:
@@ -155,9 +158,10 @@ def _process(path: Path, shown: str, digest: str, date: str, basis: str) -> dict
         products.append((product.row, result.cn_code, product.name, result.process, result.see_direct,
                          result.see_indirect, result.see_total, effective, product.currency))
     processes = [(p.id, p.name, p.category, p.see_direct, p.see_indirect) for p in report.result.processes]
-    precursors = [(pp.id, pp.category, pp.country_code, pp.see_direct) for pp in s.purchased_precursors]
     registry = s.definitive.registry_installation_id if s.definitive else None
     keys = submission_keys(s)
+    model = s.to_dict()
+    precursors, origins = precursors_of(model)
     return {
         "sha256": digest, "path": shown, "keys": (keys.registry, keys.place), "file_date": date,
         "file_date_basis": basis, "registry_id": registry,
@@ -166,10 +170,11 @@ def _process(path: Path, shown: str, digest: str, date: str, basis: str) -> dict
         "period": (s.reporting_period.start.isoformat() if s.reporting_period.start else None,
                    s.reporting_period.end.isoformat() if s.reporting_period.end else None),
         "format": s.source.format, "template_version": s.source.template_version,
-        "summary": report.summary(), "model": s.to_dict(),
+        "summary": report.summary(), "model": model,
         "findings": [(f.rule, f.severity.value, f.sheet, f.cell, f.path, f.message, f.fingerprint)
                      for f in report.findings],
         "products": products, "processes": processes, "precursors": precursors,
+        "precursor_origins": origins,
     }
 
 
@@ -179,7 +184,8 @@ def _insert(conn: sa.Connection, table: str, columns: list[str], rows: list[tupl
         conn.execute(sa.text(sql), [dict(zip(columns, r)) for r in rows])
 
 
-def _store(db: Workspace, item: dict[str, Any], summary: CollectSummary) -> None:
+def _store(db: Workspace, item: dict[str, Any], summary: CollectSummary) -> int | None:
+    """Store one file's item; the new submission's id, or None where nothing new was stored."""
     now = _iso(dt.datetime.now(dt.UTC))
     with db.transaction() as conn:  # one transaction per file: an interruption loses nothing already stored
         claimed = conn.execute(sa.text(
@@ -191,11 +197,11 @@ def _store(db: Workspace, item: dict[str, Any], summary: CollectSummary) -> None
             stored = conn.execute(sa.text("SELECT error FROM files WHERE sha256 = :sha"),
                                   {"sha": item["sha256"]}).scalar()
             _seen(summary, stored)
-            return
+            return None
         if "error" in item:
             summary.unreadable += 1
             summary.errors.append(item["error"])
-            return
+            return None
         name, country, unlocode = item["installation"]
         installation = resolve(conn, IdentityKeys(*item["keys"]), name, country, unlocode, item["registry_id"])
         start, end = item["period"]
@@ -225,37 +231,26 @@ def _store(db: Workspace, item: dict[str, Any], summary: CollectSummary) -> None
                                         "end": end}).scalar()
         else:
             summary.older += 1
-        summary.linked += _link_precursors(conn, new_id, item)
-        if item.get("origins"):
-            from cbam_exchange.workspace.summaries import link_by_origin
-
-            summary.linked += link_by_origin(conn, new_id, item, CURRENT)
         summary.stored += 1
         summary.with_errors += 1 if item["summary"]["errors"] else 0
-
-
-def _link_precursors(conn: sa.Connection, submission_id: int, item: dict[str, Any]) -> int:
-    """Link each purchased precursor to the one current upstream submission of its category, country and period."""
-    start, end = item["period"]
-    linked = 0
-    for precursor, category, country, see_declared in item["precursors"]:
-        rows = conn.execute(sa.text(
-            "SELECT s.id, p.see_direct FROM submissions s JOIN installations i ON i.id = s.installation_id "
-            f"JOIN processes p ON p.submission_id = s.id WHERE {CURRENT} AND s.id != :id AND "
-            "i.country_code = :country AND p.category = :category AND COALESCE(s.period_start, '') = "
-            "COALESCE(:start, '') AND COALESCE(s.period_end, '') = COALESCE(:end, '')"),
-            {"id": submission_id, "country": country, "category": category, "start": start, "end": end}).all()
-        if len({r[0] for r in rows}) == 1:
-            _insert(conn, "precursor_links", ["submission_id", "precursor", "upstream_submission_id",
-                                              "see_declared", "see_upstream"],
-                    [(submission_id, precursor, rows[0][0], see_declared, rows[0][1])])
-            linked += 1
-    return linked
+    return new_id
 
 
 def collect(db: Workspace, folders: Iterable[Path], *, jobs: int = 0, scheduler: str | None = None,
             progress: Callable[[int], None] | None = None) -> CollectSummary:
     summary = CollectSummary()
+    stored: list[Linkable] = []
+    try:
+        _collect(db, folders, jobs, scheduler, progress, summary, stored)
+    finally:  # links are decided once the run's files are stored (an interrupted run links what it stored)
+        summary.linked, summary.ambiguous = relink(db, CURRENT, stored)
+        summary.linked += relink_summaries(db, CURRENT)
+    return summary
+
+
+def _collect(db: Workspace, folders: Iterable[Path], jobs: int, scheduler: str | None,
+             progress: Callable[[int], None] | None, summary: CollectSummary,
+             stored: list[Linkable]) -> None:
     known = {sha: error for sha, error in db.rows("SELECT sha256, error FROM files")}
     todo = []
     for path in supplier_files(folders):
@@ -274,12 +269,12 @@ def collect(db: Workspace, folders: Iterable[Path], *, jobs: int = 0, scheduler:
     if scheduler:
         from cbam_exchange.cluster import run_on_cluster
 
-        _drain(db, run_on_cluster(scheduler, todo), summary, progress)
-        return summary
+        _drain(db, run_on_cluster(scheduler, todo), summary, progress, stored)
+        return
     workers = jobs or os.cpu_count() or 1
     if workers == 1 or len(todo) < 2:
-        _drain(db, map(process_file, todo), summary, progress)
-        return summary
+        _drain(db, map(process_file, todo), summary, progress, stored)
+        return
     import gc
     from concurrent.futures import ProcessPoolExecutor
 
@@ -287,8 +282,7 @@ def collect(db: Workspace, folders: Iterable[Path], *, jobs: int = 0, scheduler:
 
     gc.freeze()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context()) as pool:
-        _drain(db, pool.map(process_file, todo, chunksize=4), summary, progress)
-    return summary
+        _drain(db, pool.map(process_file, todo, chunksize=4), summary, progress, stored)
 
 
 def _seen(summary: CollectSummary, stored_error: str | None) -> None:
@@ -300,9 +294,11 @@ def _seen(summary: CollectSummary, stored_error: str | None) -> None:
 
 
 def _drain(db: Workspace, results: Iterable[dict[str, Any]], summary: CollectSummary,
-           progress: Callable[[int], None] | None) -> None:
+           progress: Callable[[int], None] | None, stored: list[Linkable]) -> None:
     for item in results:
-        _store(db, item, summary)
+        new_id = _store(db, item, summary)
+        if new_id is not None:
+            stored.append((new_id, item["period"], item["precursors"], item.get("precursor_origins") or {}))
         if progress:
             progress(1)
 

@@ -25,6 +25,7 @@ from typing import Any
 from cbam_exchange.reference.tables import _rows, cbam_factor, manifest, normalise_cn
 from cbam_exchange.workspace.customs import REQUIRED, open_customs, parse_number, read_mapping, unit_size
 from cbam_exchange.workspace.db import Workspace
+from cbam_exchange.workspace.precursors import precursor_chase
 from cbam_exchange.workspace.valuation import PRICED, Actual, Lines, group, valuation
 
 
@@ -85,6 +86,8 @@ def _actual_index(db: Workspace, year: int) -> tuple[dict[tuple[str, str], Actua
         # several products of one CN code (e.g. two cements): the highest SEE, so as never to understate
         if key not in actual or _total(candidate) > _total(actual[key]):
             actual[key] = candidate
+    for inst, texts in precursor_chase(db, CURRENT).items():
+        problems[inst].extend(texts)
     names: dict[str, str] = {}
     for iid, name, unlocode, registry in db.rows("SELECT id, name, unlocode, registry_id FROM installations"):
         names[iid.casefold()] = iid
@@ -319,7 +322,9 @@ def followup(groups: list[dict[str, Any]], problems: dict[str, list[str]],
     suppliers: dict[str, dict[str, Any]] = {}
     chase = chase or {}
     for line in groups:
-        wanted = chase.get(line["installation_id"] or "", [])
+        # actual data is chased only for what its submission leaves open: a precursor's producer not decided, or
+        # what a summary report lacks
+        wanted = [*chase.get(line["installation_id"] or "", []), *problems.get(line["installation_id"] or "", [])]
         if line["source"] != "default" and not (line["source"] == "actual" and wanted):
             continue
         key = line["installation_id"] or line["installation"] or f"unnamed supplier, {line['country']}"
@@ -328,11 +333,10 @@ def followup(groups: list[dict[str, Any]], problems: dict[str, list[str]],
                                        "markup_cost": 0.0})
         s["reasons"].update(wanted)
         s["cn_codes"].add(line["cn_code"])
-        s["net_mass_t"] += line["net_mass_t"]
         if line["source"] != "default":
             continue
         s["reasons"].add(line["reason"].split(": ", 1)[1])
-        s["reasons"].update(problems.get(line["installation_id"] or "", []))
+        s["net_mass_t"] += line["net_mass_t"]
         s["default_emissions"] += line["emissions"]
         markup = (line.get("default_total") or 0.0) * (line["markup_pct"] or 0.0) / 100
         s["markup_cost"] += line["net_mass_t"] * markup * (line["price"] or 0.0)

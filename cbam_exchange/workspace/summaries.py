@@ -38,33 +38,46 @@ def summary_item(path: Path, shown: str, digest: str, data: dict[str, Any]) -> d
         "period": (report.period_start, report.period_end), "format": "annex-iv-summary-report",
         "template_version": None, "summary": {"errors": 0, "warnings": len(reasons)}, "model": report.to_dict(),
         "findings": [], "products": products, "processes": [], "precursors": [],
-        "origins": [(p.id, p.origin_registry_id, p.cn_code, p.see_direct, p.period_start, p.period_end)
-                    for p in report.precursors if p.values == "actual" and p.origin_registry_id],
     }
 
 
-def link_by_origin(conn: Any, submission_id: int, item: dict[str, Any], current: str) -> int:
-    """Link each actual-valued precursor whose origin names a CBAM Registry identifier (§1.2 (16)) to the current
-    submission of that installation for the precursor's reporting period, where one holds a good of its CN code:
-    the origin is named, so nothing is guessed from category and country."""
+def _origins(report: SummaryReport) -> list[tuple[Any, ...]]:
+    """(precursor, Registry identifier, CN code, SEE, period) of each actual-valued precursor whose origin names a
+    CBAM Registry identifier (§1.2 (16))."""
+    return [(p.id, p.origin_registry_id, p.cn_code, p.see_direct, p.period_start, p.period_end)
+            for p in report.precursors if p.values == "actual" and p.origin_registry_id]
+
+
+def relink_summaries(db: Any, current: str) -> int:
+    """Link the named precursors of every current summary report not linked yet to the current submission of the
+    installation its origin names, for the precursor's reporting period, where one holds a good of its CN code:
+    the origin is named, so nothing is guessed from category and country. Run once a run's files are stored, so
+    that neither the order of files nor of runs decides a link. Links made."""
+    import json
+
     import sqlalchemy as sa
 
+    todo = db.rows(f"SELECT s.id, s.model_json FROM submissions s WHERE {current} AND s.format = "
+                   "'annex-iv-summary-report' AND NOT EXISTS (SELECT 1 FROM precursor_links l WHERE "
+                   "l.submission_id = s.id)")
     linked = 0
-    for precursor, registry, cn, see, start, end in item.get("origins", []):
-        rows = conn.execute(sa.text(
-            "SELECT DISTINCT s.id, p.see_direct FROM installation_keys k JOIN submissions s ON s.installation_id = "
-            f"k.installation_id JOIN products p ON p.submission_id = s.id WHERE k.key = :key AND {current} AND "
-            "s.id != :id AND COALESCE(s.period_start, '') = COALESCE(:start, '') AND COALESCE(s.period_end, '') = "
-            "COALESCE(:end, '') AND p.cn_code = :cn"),
-            {"key": "registry|" + registry.strip().upper(), "id": submission_id, "start": start, "end": end,
-             "cn": cn}).all()
-        if len({r[0] for r in rows}) == 1:
-            conn.execute(sa.text(
-                "INSERT INTO precursor_links (submission_id, precursor, upstream_submission_id, see_declared, "
-                "see_upstream) VALUES (:s, :p, :u, :d, :up)"),
-                {"s": submission_id, "p": precursor, "u": rows[0][0], "d": see,
-                 "up": max((r[1] for r in rows if r[1] is not None), default=None)})
-            linked += 1
+    with db.transaction() as conn:
+        for submission_id, model in todo:
+            for precursor, registry, cn, see, start, end in _origins(SummaryReport.from_dict(json.loads(model))):
+                rows = conn.execute(sa.text(
+                    "SELECT DISTINCT s.id, p.see_direct FROM installation_keys k JOIN submissions s ON "
+                    f"s.installation_id = k.installation_id JOIN products p ON p.submission_id = s.id WHERE k.key = "
+                    f":key AND {current} AND s.id != :id AND COALESCE(s.period_start, '') = COALESCE(:start, '') "
+                    "AND COALESCE(s.period_end, '') = COALESCE(:end, '') AND p.cn_code = :cn"),
+                    {"key": "registry|" + registry.strip().upper(), "id": submission_id, "start": start,
+                     "end": end, "cn": cn}).all()
+                if len({r[0] for r in rows}) == 1:
+                    conn.execute(sa.text(
+                        "INSERT INTO precursor_links (submission_id, precursor, upstream_submission_id, "
+                        "see_declared, see_upstream) VALUES (:s, :p, :u, :d, :up)"),
+                        {"s": submission_id, "p": precursor, "u": rows[0][0], "d": see,
+                         "up": max((r[1] for r in rows if r[1] is not None), default=None)})
+                    linked += 1
     return linked
 
 
