@@ -103,9 +103,13 @@ def test_a_process_misstatement_reaches_the_goods_of_that_process_only() -> None
                                                          {"id": "P3", "see_direct": 1.5}]}
     j = judged(data)
     direct = 1.7 - se["P4"][0]
+    # P4 consumes 4,450,000 t of P3's crude steel for 4,380,000 t: it inherits that share of P3's misstatement
+    inherited = 4450000 / 4380000 * (1.5 - se["P3"][0])
+    note = (f"of which {inherited:+.5g} tCO2e/t inherited from the declared SEE of upstream processes "
+            f"(P3 {inherited:+.5g}) and {direct - inherited:+.5g} the process's own")
     assert _impacts(j, "declared.processes[0].see_direct") == [
-        _approx(Impact(1, "direct", direct, direct / see[1], True, None)),
-        _approx(Impact(2, "direct", direct, direct / see[2], True, None))]
+        _approx(Impact(1, "direct", direct, direct / see[1], True, note)),
+        _approx(Impact(2, "direct", direct, direct / see[2], True, note))]
     indirect = 0.2 - se["P4"][1]
     assert _impacts(j, "declared.processes[0].see_indirect") == [
         _approx(Impact(1, "indirect", indirect, indirect / see[1], False, ANNEX_II)),
