@@ -10,8 +10,8 @@ from cbam_exchange.calc.pfc_and_measurements import measurement_emissions, pfc_e
 from cbam_exchange.calc.recompute import recompute
 from cbam_exchange.calc.see_solver import solve_chain
 from cbam_exchange.calc.source_streams import stream_emissions
-from cbam_exchange.model.submission import (MeasurementPoint, PfcSource, ProductionProcess, RouteAmount,
-                                            SourceStream, Submission)
+from cbam_exchange.model.emissions import MeasurementPoint, PfcSource, SourceStream
+from cbam_exchange.model.submission import ProductionProcess, RouteAmount, Submission
 
 
 def test_combustion_with_ncv_oxidation_and_biomass() -> None:

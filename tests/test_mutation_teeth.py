@@ -26,12 +26,19 @@ def _steelworks(**changes) -> Submission:
 # --- misstatement rules: tolerance, materiality threshold, over/under-statement wording -------------------------
 
 def _ar002_with(monkeypatch, relative: float, declared: float = 1.0) -> list[Finding]:
+    """AR-002 on the steel good (row 1) with compare's relative difference (recomputed - declared) / |declared|."""
+    return _ar002(monkeypatch, recomputed=declared * (1 + relative), declared=declared, relative=relative)
+
+
+def _ar002(monkeypatch, *, recomputed: float, declared: float, quantity: str = "see_total",
+           relative: float | None = None, example: str = "steelworks-bf-bof") -> list[Finding]:
     from cbam_exchange.checks.rules import arithmetic
-    recomputed = declared * (1 + relative)
-    fake = [Difference("declared.products[0].see_total", "product row 1", "see_total", recomputed, declared,
+    relative = (recomputed - declared) / abs(declared) if relative is None else relative
+    fake = [Difference(f"declared.products[0].{quantity}", "product row 1", quantity, recomputed, declared,
                        recomputed - declared, relative, "declared")]
     monkeypatch.setattr(arithmetic, "compare", lambda submission, result: fake)
-    return [f for f in validate(_steelworks(), select=["AR-002"]).findings if f.rule == "AR-002"]
+    data = json.loads((ROOT / f"examples/{example}.json").read_text(encoding="utf-8"))
+    return [f for f in validate(Submission.from_dict(data), select=["AR-002"]).findings if f.rule == "AR-002"]
 
 
 def test_a_relative_difference_at_the_tolerance_is_no_finding_and_just_above_is(monkeypatch) -> None:
@@ -43,23 +50,46 @@ def test_a_relative_difference_at_the_tolerance_is_no_finding_and_just_above_is(
     assert len(_ar002_with(monkeypatch, -1.0001e-3)) == 1
 
 
-def test_materiality_starts_at_exactly_five_percent(monkeypatch) -> None:
-    at = _ar002_with(monkeypatch, 0.05)[0]
-    assert at.details["material"] is True and "material (5 % or more)" in at.message
-    below = _ar002_with(monkeypatch, 0.0499)[0]
-    assert below.details["material"] is False and "below materiality" in below.message
-    negative = _ar002_with(monkeypatch, -0.05)[0]
-    assert negative.details["material"] is True
+def test_materiality_starts_at_exactly_five_percent_of_the_recomputed_value_on_the_legal_basis(monkeypatch) -> None:
+    # row 1 of the steelworks is hot-rolled steel (Annex II): SEE direct is its legal basis
+    at = _ar002(monkeypatch, recomputed=1.0, declared=1.05, quantity="see_direct")[0]
+    assert at.details["material"] is True and "material on SEE direct (5 % or more)" in at.message
+    below = _ar002(monkeypatch, recomputed=1.0, declared=1.0499, quantity="see_direct")[0]
+    assert below.details["material"] is False and "below materiality on SEE direct" in below.message
+    negative = _ar002(monkeypatch, recomputed=1.0, declared=0.95, quantity="see_direct")[0]
+    assert negative.details["material"] is True and negative.details["direction"] == "understated"
+    # 5 % of the declared value is not the yardstick: 1.0 declared against 0.952 recomputed is +5.04 %
+    against_recomputed = _ar002(monkeypatch, recomputed=0.952, declared=1.0, quantity="see_direct")[0]
+    assert against_recomputed.details["material"] is True
+
+
+def test_an_annex_ii_good_counts_its_direct_emissions_only(monkeypatch) -> None:
+    indirect = _ar002(monkeypatch, recomputed=1.0, declared=1.3, quantity="see_indirect")[0]
+    assert indirect.details["material"] is None and "reported, not counted" in indirect.message
+    assert "material on" not in indirect.message
+    total = _ar002(monkeypatch, recomputed=1.0, declared=1.3, quantity="see_total")[0]
+    assert total.details["material"] is None and "not the legal basis: SEE direct counts" in total.message
+
+
+def test_a_good_whose_indirect_emissions_count_is_measured_on_its_total(monkeypatch) -> None:
+    # row 1 of the cement example is Portland cement: SEE total is its legal basis (Reg. 2023/956 Annex II)
+    total = _ar002(monkeypatch, recomputed=1.0, declared=1.06, example="cement-clinker-two-cements")[0]
+    assert total.details["material"] is True and total.details["legal_basis"] == "SEE total"
+    assert "material on SEE total" in total.message
+    direct = _ar002(monkeypatch, recomputed=1.0, declared=1.3, quantity="see_direct",
+                    example="cement-clinker-two-cements")[0]
+    assert direct.details["material"] is None and "part of SEE total" in direct.message
 
 
 def test_declared_above_recomputed_is_overstated_and_below_understated(monkeypatch) -> None:
-    over = _ar002_with(monkeypatch, -0.2)[0]  # recomputed 0.8 against declared 1.0: the file declares too much
+    over = _ar002(monkeypatch, recomputed=0.8, declared=1.0, quantity="see_direct")[0]
     assert over.details["direction"] == "overstated" and "overstated" in over.message
-    assert "-20.00 %" in over.message
-    under = _ar002_with(monkeypatch, 0.2)[0]
+    assert "declared minus recomputed +25.00 %" in over.message  # (1.0 - 0.8) / 0.8
+    assert over.details["misstatement"] == pytest.approx(0.2)
+    under = _ar002(monkeypatch, recomputed=1.2, declared=1.0, quantity="see_direct")[0]
     assert under.details["direction"] == "understated" and "understated" in under.message
-    assert "+20.00 %" in under.message
-    assert under.severity is Severity.ERROR and under.path == "declared.products[0].see_total"
+    assert "declared minus recomputed -16.67 %" in under.message  # (1.0 - 1.2) / 1.2
+    assert under.severity is Severity.ERROR and under.path == "declared.products[0].see_direct"
     assert under.details["declared"] == 1.0 and under.details["recomputed"] == pytest.approx(1.2)
 
 
@@ -231,15 +261,16 @@ def test_the_reader_drops_phonetic_guides_and_keeps_empty_cached_strings_empty(t
 # --- second round: survivors of the first mutmut run (docs/mutation-testing.md) ---------------------------------
 
 def test_the_misstatement_finding_says_exactly_what_was_declared_and_recomputed(monkeypatch) -> None:
-    at = _ar002_with(monkeypatch, 0.05, declared=2.0)[0]
-    assert at.message == ("product row 1: declared see_total 2 but the inputs give 2.1 (+5.00 %: understated, "
-                          "material (5 % or more)).")
-    assert (at.value, at.expected) == ("2", "2.1")
-    assert {k: at.details[k] for k in ("relative", "basis", "absolute")} == \
-        {"relative": 0.05, "basis": "declared", "absolute": pytest.approx(0.1)}
-    below = _ar002_with(monkeypatch, -0.01, declared=2.0)[0]
-    assert below.message == ("product row 1: declared see_total 2 but the inputs give 1.98 (-1.00 %: overstated, "
-                             "below materiality).")
+    at = _ar002(monkeypatch, recomputed=2.0, declared=2.1, quantity="see_direct")[0]
+    assert at.message == ("product row 1: declared see_direct 2.1 but the inputs give 2 (declared minus recomputed "
+                          "+5.00 %: overstated; material on SEE direct (5 % or more)).")
+    assert (at.value, at.expected) == ("2.1", "2")
+    assert {k: at.details[k] for k in ("relative", "basis", "absolute", "misstatement_relative")} == \
+        {"relative": pytest.approx(-0.1 / 2.1), "basis": "declared", "absolute": pytest.approx(-0.1),
+         "misstatement_relative": pytest.approx(0.05)}
+    below = _ar002(monkeypatch, recomputed=2.0, declared=1.98, quantity="see_direct")[0]
+    assert below.message == ("product row 1: declared see_direct 1.98 but the inputs give 2 (declared minus "
+                             "recomputed -1.00 %: understated; below materiality on SEE direct).")
 
 
 def test_compare_lists_processes_products_and_totals_in_order() -> None:

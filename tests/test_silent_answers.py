@@ -38,10 +38,11 @@ def test_both_zero_is_no_difference_and_missing_stays_missing() -> None:
 
 def test_a_declared_zero_is_a_material_understatement_and_not_verified() -> None:
     report = validate(_steelworks_declaring(see_direct=0.0, see_indirect=0.0, see_total=0.0))
-    hits = [f for f in report.findings if f.rule == "AR-002" and f.path == "declared.products[0].see_total"]
+    # the hot-rolled coil is an Annex II good: its SEE direct is the legal basis, measured declared minus recomputed
+    hits = [f for f in report.findings if f.rule == "AR-002" and f.path == "declared.products[0].see_direct"]
     assert hits, [f.rule for f in report.findings]
     assert hits[0].details["direction"] == "understated" and hits[0].details["material"] is True
-    assert "understated" in hits[0].message and "+100.00 %" in hits[0].message
+    assert "understated" in hits[0].message and "-100.00 %" in hits[0].message
     from cbam_exchange.verification.judgement import judge
     judgement = judge(report)
     assert judgement.opinion.statement == "not verified"

@@ -316,3 +316,25 @@ def test_a_misstatement_injected_into_a_commission_workbook(workbook: str, cell:
     misstated = [it for it in j.items if it.klass == "misstatement" and it.location == f"Summary_Products!{cell}"]
     assert misstated and misstated[0].impacts[0].absolute == pytest.approx(value * (factor - 1), rel=1e-6)
     assert (j.opinion.statement == NOT_VERIFIED) is material
+
+
+def test_a_process_misstatement_is_split_into_what_it_inherits_upstream_and_its_own() -> None:
+    """P3 (steel shop) declares SEE direct 0.1 too high; P4 (hot strip mill) consumes P3's steel and declares P3's
+    error carried through plus 0.02 of its own: the finding on P4 must say which part is whose."""
+    data = example(STEEL)
+    _, result = recompute(Submission.from_dict(data))
+    see = {p.id: p.see_direct for p in result.processes}
+    level = {p.id: p.activity_level for p in result.processes}
+    p3_per_t_p4 = 4450000 / level["P4"]  # P3 consumed_by P4 amount in the example, per t of P4
+    inherited, own = p3_per_t_p4 * 0.1, 0.02
+    data["declared"] = {"available": True, "processes": [
+        {"id": "P3", "see_direct": see["P3"] + 0.1},
+        {"id": "P4", "see_direct": see["P4"] + inherited + own}]}
+    j = judged(data)
+    p4 = next(i for i in j.items if i.id.startswith("AR-001") and i.location == "declared.processes[1].see_direct")
+    impact = next(i for i in p4.impacts if i.row == 1)
+    assert impact.absolute == pytest.approx(inherited + own, rel=1e-9)
+    assert f"of which {inherited:+.5g} tCO2e/t inherited" in impact.note and "(P3 " in impact.note
+    assert f"{own:+.5g} the process's own" in impact.note
+    p3 = next(i for i in j.items if i.id.startswith("AR-001") and i.location == "declared.processes[0].see_direct")
+    assert all("inherited" not in (i.note or "") for i in p3.impacts)  # P2 declares nothing: all P3's own

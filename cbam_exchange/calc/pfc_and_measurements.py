@@ -13,7 +13,7 @@ GWP for N2O, with the biomass fraction split off.
 from __future__ import annotations
 
 from cbam_exchange.calc.results import MeasurementResult, PfcResult
-from cbam_exchange.model.submission import MeasurementPoint, PfcSource
+from cbam_exchange.model.emissions import MeasurementPoint, PfcSource
 from cbam_exchange.reference import calculation_constants
 
 SLOPE, OVERVOLTAGE = "slope method", "overvoltage method"

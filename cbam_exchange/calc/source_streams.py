@@ -10,7 +10,7 @@ and says why.
 from __future__ import annotations
 
 from cbam_exchange.calc.results import StreamResult
-from cbam_exchange.model.submission import SourceStream
+from cbam_exchange.model.emissions import SourceStream
 from cbam_exchange.reference import calculation_constants
 
 COMBUSTION, PROCESS, MASS_BALANCE = "combustion", "process emissions", "mass balance"

@@ -154,6 +154,8 @@ def _quantify(item: Item, finding: Finding, report: ValidationReport, chain: Cha
             note = None if counted else "reported, not counted (Annex II good: direct emissions only)"
             if counted and g.declared is not None:
                 counted, note = False, "included in the good's declared SEE (product-level comparison)"
+            origin = _inherited(report, chain, node, quantity, absolute)
+            note = "; ".join(n for n in (note, origin) if n) or None
             item.impacts.append(Impact(row, part, absolute, g.relative(absolute), counted, note))
     elif finding.rule.startswith("UN-"):
         effects = d.get("effects") or {}
@@ -171,6 +173,30 @@ def _quantify(item: Item, finding: Finding, report: ValidationReport, chain: Cha
         if not effects.get("products") and effects.get("installation_direct"):
             _pro_rata(item, report, chain, goods, effects["installation_direct"])  # type: ignore[arg-type]
         item.affected_goods = sorted({i.row for i in item.impacts} | set(rows))
+
+
+def _inherited(report: ValidationReport, chain: Chain, node: str, quantity: str, absolute: float) -> str | None:
+    """How much of a process's declared-SEE misstatement it inherits from the declared SEE of the processes it
+    consumes (amount per t times their own misstatement, one level up, as the template chains them) and how much is
+    its own, so that the verifier looks for the cause where it is; None where nothing is inherited."""
+    s = report.submission
+    declared = {p.id: p for p in s.declared.processes} if s.declared else {}
+    recomputed = {p.id: p for p in report.result.processes}
+    row = chain.matrix[chain.index(node)]
+    parts = []
+    for j, amount in enumerate(row):
+        upstream = chain.ids[j]
+        if not amount or upstream not in declared or upstream not in recomputed:
+            continue
+        theirs, ours = getattr(declared[upstream], quantity, None), getattr(recomputed[upstream], quantity, None)
+        if theirs is not None and ours is not None and theirs != ours:
+            parts.append((upstream, amount * (theirs - ours)))
+    inherited = sum(v for _, v in parts)
+    if not parts or not inherited:
+        return None
+    named = ", ".join(f"{u} {v:+.5g}" for u, v in parts)
+    return (f"of which {inherited:+.5g} tCO2e/t inherited from the declared SEE of upstream processes ({named}) and "
+            f"{absolute - inherited:+.5g} the process's own")
 
 
 def _pro_rata(item: Item, report: ValidationReport, chain: Chain, goods: dict[int, GoodMateriality],

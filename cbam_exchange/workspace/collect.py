@@ -1,10 +1,11 @@
-"""`cbam collect`: ingest every supplier file of some folders into the workspace.
+"""`cbam collect`: ingest every supplier file of some folders into the workspace: workbooks, JSON submissions and
+operators' Annex IV summary reports (JSON, workspace/summaries.py).
 
 Each file is read, validated and recomputed (in worker processes, or on a Dask cluster), then stored in its own
 transaction: an interrupted run keeps what it stored, and the same file (same SHA-256) is never stored twice, even by
 two processes collecting at once. Which submission of an installation and reporting period is current is decided by
-the file's own date (the workbook's core properties; else its modification time), never by its name. A file that
-cannot be read gets its one-line error, naming it, and the batch goes on.
+the file's own date (the workbook's core properties, a summary report's generated date; else its modification
+time), never by its name. A file that cannot be read gets its one-line error, naming it, and the batch goes on.
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ import sqlalchemy as sa
 
 from cbam_exchange.errors import UnreadableInput
 from cbam_exchange.fileinfo import sha256_of
+from cbam_exchange.model.identity import IdentityKeys
 from cbam_exchange.workspace.db import Workspace
+from cbam_exchange.workspace.identity import resolve
+from cbam_exchange.workspace.precursors import Linkable, precursors_of, relink
+from cbam_exchange.workspace.summaries import relink_summaries
 
 SUFFIXES = (".xlsx", ".xlsm", ".json")
 _CORE_DATE = re.compile(rb"<dcterms:(modified|created)[^>]*>([^<]{10,40})</dcterms:\1>")
@@ -46,6 +51,7 @@ class CollectSummary:
     with_errors: int = 0
     linked: int = 0
     errors: list[str] = field(default_factory=list)
+    ambiguous: list[str] = field(default_factory=list)  # precursors that could come from several suppliers
 
 
 def supplier_files(folders: Iterable[Path]) -> list[Path]:
@@ -115,9 +121,30 @@ def _digest_or_name(path: Path, shown: str) -> str:
         return "unreadable:" + hashlib.sha256(shown.encode()).hexdigest()
 
 
+def _summary_data(path: Path) -> dict[str, Any] | None:
+    """The parsed JSON of an Annex IV summary report (told by its format near the top), else None."""
+    if path.suffix.lower() != ".json":
+        return None
+    with path.open("rb") as fh:
+        if b"cbam-exchange/annex-iv-" not in fh.read(4096):
+            return None
+    try:
+        data = json.loads(path.read_bytes())
+    except (UnicodeDecodeError, ValueError):
+        return None  # the submission reader names what is wrong with it
+    from cbam_exchange.readers.summary_report import is_summary_report
+
+    return data if is_summary_report(data) else None
+
+
 def _process(path: Path, shown: str, digest: str, date: str, basis: str) -> dict[str, Any]:
+    data = _summary_data(path)
+    if data is not None:
+        from cbam_exchange.workspace.summaries import summary_item
+
+        return summary_item(path, shown, digest, data)
     from cbam_exchange.checks.run import validate
-    from cbam_exchange.model.identity import installation_id
+    from cbam_exchange.model.identity import submission_keys
     from cbam_exchange.readers import read_submission
 
     # DP (missing definitive-period elements) goes to follow-up, it does not make the figures unusable
@@ -131,20 +158,23 @@ def _process(path: Path, shown: str, digest: str, date: str, basis: str) -> dict
         products.append((product.row, result.cn_code, product.name, result.process, result.see_direct,
                          result.see_indirect, result.see_total, effective, product.currency))
     processes = [(p.id, p.name, p.category, p.see_direct, p.see_indirect) for p in report.result.processes]
-    precursors = [(pp.id, pp.category, pp.country_code, pp.see_direct) for pp in s.purchased_precursors]
     registry = s.definitive.registry_installation_id if s.definitive else None
+    keys = submission_keys(s)
+    model = s.to_dict()
+    precursors, origins = precursors_of(model)
     return {
-        "sha256": digest, "path": shown, "installation_id": installation_id(s), "file_date": date,
+        "sha256": digest, "path": shown, "keys": (keys.registry, keys.place), "file_date": date,
         "file_date_basis": basis, "registry_id": registry,
         "installation": (s.installation.name or s.installation.name_local, s.installation.country_code,
                          s.installation.unlocode),
         "period": (s.reporting_period.start.isoformat() if s.reporting_period.start else None,
                    s.reporting_period.end.isoformat() if s.reporting_period.end else None),
         "format": s.source.format, "template_version": s.source.template_version,
-        "summary": report.summary(), "model": s.to_dict(),
+        "summary": report.summary(), "model": model,
         "findings": [(f.rule, f.severity.value, f.sheet, f.cell, f.path, f.message, f.fingerprint)
                      for f in report.findings],
         "products": products, "processes": processes, "precursors": precursors,
+        "precursor_origins": origins,
     }
 
 
@@ -154,7 +184,8 @@ def _insert(conn: sa.Connection, table: str, columns: list[str], rows: list[tupl
         conn.execute(sa.text(sql), [dict(zip(columns, r)) for r in rows])
 
 
-def _store(db: Workspace, item: dict[str, Any], summary: CollectSummary) -> None:
+def _store(db: Workspace, item: dict[str, Any], summary: CollectSummary) -> int | None:
+    """Store one file's item; the new submission's id, or None where nothing new was stored."""
     now = _iso(dt.datetime.now(dt.UTC))
     with db.transaction() as conn:  # one transaction per file: an interruption loses nothing already stored
         claimed = conn.execute(sa.text(
@@ -166,23 +197,19 @@ def _store(db: Workspace, item: dict[str, Any], summary: CollectSummary) -> None
             stored = conn.execute(sa.text("SELECT error FROM files WHERE sha256 = :sha"),
                                   {"sha": item["sha256"]}).scalar()
             _seen(summary, stored)
-            return
+            return None
         if "error" in item:
             summary.unreadable += 1
             summary.errors.append(item["error"])
-            return
+            return None
         name, country, unlocode = item["installation"]
-        conn.execute(sa.text(
-            "INSERT INTO installations (id, name, country_code, unlocode, registry_id) VALUES (:id, :name, :country, "
-            ":unlocode, :registry) ON CONFLICT (id) DO UPDATE SET name = excluded.name"),
-            {"id": item["installation_id"], "name": name, "country": country, "unlocode": unlocode,
-             "registry": item["registry_id"]})
+        installation = resolve(conn, IdentityKeys(*item["keys"]), name, country, unlocode, item["registry_id"])
         start, end = item["period"]
         new_id = conn.execute(sa.text(
             "INSERT INTO submissions (sha256, installation_id, period_start, period_end, format, template_version, "
             "collected_at, errors, warnings, model_json, file_date, file_date_basis) VALUES (:sha, :inst, :start, "
             ":end, :format, :template, :now, :errors, :warnings, :model, :date, :basis) RETURNING id"),
-            {"sha": item["sha256"], "inst": item["installation_id"], "start": start, "end": end,
+            {"sha": item["sha256"], "inst": installation, "start": start, "end": end,
              "format": item["format"], "template": item["template_version"], "now": now,
              "errors": item["summary"]["errors"], "warnings": item["summary"]["warnings"],
              "model": json.dumps(item["model"], ensure_ascii=False), "date": item["file_date"],
@@ -200,37 +227,30 @@ def _store(db: Workspace, item: dict[str, Any], summary: CollectSummary) -> None
             summary.superseded += conn.execute(sa.text(
                 "SELECT COUNT(*) FROM submissions s WHERE s.installation_id = :inst AND s.id != :id AND "
                 "COALESCE(s.period_start, '') = COALESCE(:start, '') AND COALESCE(s.period_end, '') = "
-                "COALESCE(:end, '')"), {"inst": item["installation_id"], "id": new_id, "start": start,
+                "COALESCE(:end, '')"), {"inst": installation, "id": new_id, "start": start,
                                         "end": end}).scalar()
         else:
             summary.older += 1
-        summary.linked += _link_precursors(conn, new_id, item)
         summary.stored += 1
         summary.with_errors += 1 if item["summary"]["errors"] else 0
-
-
-def _link_precursors(conn: sa.Connection, submission_id: int, item: dict[str, Any]) -> int:
-    """Link each purchased precursor to the one current upstream submission of its category, country and period."""
-    start, end = item["period"]
-    linked = 0
-    for precursor, category, country, see_declared in item["precursors"]:
-        rows = conn.execute(sa.text(
-            "SELECT s.id, p.see_direct FROM submissions s JOIN installations i ON i.id = s.installation_id "
-            f"JOIN processes p ON p.submission_id = s.id WHERE {CURRENT} AND s.id != :id AND "
-            "i.country_code = :country AND p.category = :category AND COALESCE(s.period_start, '') = "
-            "COALESCE(:start, '') AND COALESCE(s.period_end, '') = COALESCE(:end, '')"),
-            {"id": submission_id, "country": country, "category": category, "start": start, "end": end}).all()
-        if len({r[0] for r in rows}) == 1:
-            _insert(conn, "precursor_links", ["submission_id", "precursor", "upstream_submission_id",
-                                              "see_declared", "see_upstream"],
-                    [(submission_id, precursor, rows[0][0], see_declared, rows[0][1])])
-            linked += 1
-    return linked
+    return new_id
 
 
 def collect(db: Workspace, folders: Iterable[Path], *, jobs: int = 0, scheduler: str | None = None,
             progress: Callable[[int], None] | None = None) -> CollectSummary:
     summary = CollectSummary()
+    stored: list[Linkable] = []
+    try:
+        _collect(db, folders, jobs, scheduler, progress, summary, stored)
+    finally:  # links are decided once the run's files are stored (an interrupted run links what it stored)
+        summary.linked, summary.ambiguous = relink(db, CURRENT, stored)
+        summary.linked += relink_summaries(db, CURRENT)
+    return summary
+
+
+def _collect(db: Workspace, folders: Iterable[Path], jobs: int, scheduler: str | None,
+             progress: Callable[[int], None] | None, summary: CollectSummary,
+             stored: list[Linkable]) -> None:
     known = {sha: error for sha, error in db.rows("SELECT sha256, error FROM files")}
     todo = []
     for path in supplier_files(folders):
@@ -249,12 +269,12 @@ def collect(db: Workspace, folders: Iterable[Path], *, jobs: int = 0, scheduler:
     if scheduler:
         from cbam_exchange.cluster import run_on_cluster
 
-        _drain(db, run_on_cluster(scheduler, todo), summary, progress)
-        return summary
+        _drain(db, run_on_cluster(scheduler, todo), summary, progress, stored)
+        return
     workers = jobs or os.cpu_count() or 1
     if workers == 1 or len(todo) < 2:
-        _drain(db, map(process_file, todo), summary, progress)
-        return summary
+        _drain(db, map(process_file, todo), summary, progress, stored)
+        return
     import gc
     from concurrent.futures import ProcessPoolExecutor
 
@@ -262,8 +282,7 @@ def collect(db: Workspace, folders: Iterable[Path], *, jobs: int = 0, scheduler:
 
     gc.freeze()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context()) as pool:
-        _drain(db, pool.map(process_file, todo, chunksize=4), summary, progress)
-    return summary
+        _drain(db, pool.map(process_file, todo, chunksize=4), summary, progress, stored)
 
 
 def _seen(summary: CollectSummary, stored_error: str | None) -> None:
@@ -275,9 +294,11 @@ def _seen(summary: CollectSummary, stored_error: str | None) -> None:
 
 
 def _drain(db: Workspace, results: Iterable[dict[str, Any]], summary: CollectSummary,
-           progress: Callable[[int], None] | None) -> None:
+           progress: Callable[[int], None] | None, stored: list[Linkable]) -> None:
     for item in results:
-        _store(db, item, summary)
+        new_id = _store(db, item, summary)
+        if new_id is not None:
+            stored.append((new_id, item["period"], item["precursors"], item.get("precursor_origins") or {}))
         if progress:
             progress(1)
 

@@ -6,29 +6,65 @@ from cbam_exchange.calc.comparison import compare
 from cbam_exchange.checks.catalogue import Example, rule
 from cbam_exchange.checks.context import CheckContext, finite
 from cbam_exchange.reference import plausibility
+from cbam_exchange.verification.basis import Basis, basis_for
+from cbam_exchange.verification.rules import materiality
 
 TOLERANCE = 1e-3  # relative deviation accepted before a declared SEE counts as misstated (methodology 10.2 U1)
-MATERIALITY = 0.05  # IR (EU) 2025/2546 Art. 5: 5 % of the specific embedded emissions of a good
 
 # SEE the template itself computes for the steelworks example (LibreOffice, tests/differential/libreoffice)
 _P4_SEE = {"see_direct": 1.51552406735005, "see_indirect": 0.14927501935676, "see_total": 1.66479908670681}
 
 
+def _basis(ctx: CheckContext, kind: str, subject: str) -> Basis:
+    """The legal basis of the good (product row) or of the goods a process makes (its aggregated category)."""
+    categories = {p.id: p.category for p in ctx.submission.processes}
+    if kind == "processes":
+        return basis_for(None, categories.get(subject))
+    row = int(subject.removeprefix("product row "))
+    product = next((p for p in ctx.result.products if p.row == row), None)
+    return basis_for(product.cn_code if product else None, categories.get(product.process or "") if product else None)
+
+
+def _materiality(basis: Basis, quantity: str, relative: float) -> tuple[str, bool | None]:
+    """The wording and flag of materiality on the good's legal basis: only the quantity the basis counts is
+    measured against 5 %; for an Annex II good the indirect part is reported, not counted (Reg. 2023/956 Annex II),
+    and the verifier's materiality section aggregates per good (IR 2025/2546 Art. 5)."""
+    part = quantity.removeprefix("see_")
+    if basis.kind == "direct" and part != "direct":
+        return ("reported, not counted: Annex II good, direct emissions only" if part == "indirect" else
+                "not the legal basis: SEE direct counts for this good"), None
+    if basis.kind == "total" and part != "total" and quantity != "see_total":
+        return "part of SEE total, the legal basis for this good", None
+    level = materiality()
+    if abs(relative) >= level:
+        return f"material on {basis.label} ({level * 100:g} % or more)", True
+    return f"below materiality on {basis.label}", False
+
+
 def _misstatements(ctx: CheckContext, kind: str) -> None:
+    """One sign convention with the verifier's materiality section: misstatement = declared minus recomputed,
+    relative to the recomputed value (the declared one where the recomputation gives 0); positive overstates."""
     for d in compare(ctx.submission, ctx.result):
         if not d.path.startswith(f"declared.{kind}") or d.relative is None or abs(d.relative) <= TOLERANCE:
             continue
-        direction = "overstated" if d.relative < 0 else "understated"
-        material = "material (5 % or more)" if abs(d.relative) >= MATERIALITY else "below materiality"
+        assert d.declared is not None and d.recomputed is not None  # a relative difference needs both
+        misstatement = d.declared - d.recomputed
+        reference = d.recomputed if d.recomputed else d.declared
+        relative = misstatement / abs(reference)
+        direction = "overstated" if misstatement > 0 else "understated"
+        basis = _basis(ctx, kind, d.subject)
+        wording, material = _materiality(basis, d.quantity, relative)
         ctx.report(d.path, value=d.declared, expected=d.recomputed, subject=d.subject, quantity=d.quantity,
-                   size=f"{d.relative * 100:+.2f} %", direction=direction, material=material,
+                   size=f"{relative * 100:+.2f} %", direction=direction, material=wording,
                    details={"recomputed": d.recomputed, "declared": d.declared, "absolute": d.absolute,
                             "relative": d.relative, "basis": d.basis, "direction": direction,
-                            "material": abs(d.relative) >= MATERIALITY})
+                            "misstatement": misstatement, "misstatement_relative": relative,
+                            "legal_basis": basis.label, "material": material})
 
 
 @rule("AR-001", "process-see-misstatement", "error",
-      "{subject}: declared {quantity} {value} but the inputs give {expected} ({size}: {direction}, {material}).",
+      "{subject}: declared {quantity} {value} but the inputs give {expected} (declared minus recomputed {size}: "
+      "{direction}; {material}).",
       rationale="The declared specific embedded emissions must follow from the file's own inputs; a difference "
                 "is a misstatement that a verifier measures against the 5 % materiality level.",
       remedy="Recalculate the workbook in Excel; if the difference remains, find the input or the pasted value "
@@ -42,7 +78,8 @@ def process_misstatement(ctx: CheckContext) -> None:
 
 
 @rule("AR-002", "product-see-misstatement", "error",
-      "{subject}: declared {quantity} {value} but the inputs give {expected} ({size}: {direction}, {material}).",
+      "{subject}: declared {quantity} {value} but the inputs give {expected} (declared minus recomputed {size}: "
+      "{direction}; {material}).",
       rationale="The SEE per good is what the importer declares and pays for; it must follow from the inputs.",
       remedy="Recalculate the workbook; check that Summary_Products shows the template's own formulas.",
       reference="Reg. (EU) 2023/956 Annex IV pt 3; IR (EU) 2025/2546 Art. 5 (materiality)",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cbam_exchange.checks.catalogue import Example, rule
 from cbam_exchange.checks.context import CheckContext, finite, key
 from cbam_exchange.reference import plausibility
-from cbam_exchange.reference.tables import fx_rate
+from cbam_exchange.reference.country_data import fx_rate
 
 _PRICED = {"products[0].carbon_price_type": "Carbon Tax", "products[0].currency": "TRY",
            "products[0].carbon_price_share": 100,

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from cbam_exchange.checks.catalogue import Example, rule
 from cbam_exchange.checks.context import CheckContext, by_key, finite, key
 from cbam_exchange.reference import plausibility
-from cbam_exchange.reference.tables import LAST_TRANSITIONAL_YEAR, cn_codes, grid_factor
+from cbam_exchange.reference.country_data import grid_factor
+from cbam_exchange.reference.tables import LAST_TRANSITIONAL_YEAR, cn_codes
 
 
 def indirect_priced(category: str | None) -> bool | None:

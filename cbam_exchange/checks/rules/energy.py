@@ -8,7 +8,7 @@ import math
 
 from cbam_exchange.checks.catalogue import Example, rule
 from cbam_exchange.checks.context import CheckContext, finite, key
-from cbam_exchange.model.submission import SourceStream
+from cbam_exchange.model.emissions import SourceStream
 from cbam_exchange.reference import plausibility
 
 

@@ -8,7 +8,8 @@ from collections import Counter
 from cbam_exchange.checks.catalogue import Example, rule
 from cbam_exchange.checks.context import CheckContext, finite, key
 from cbam_exchange.reference import plausibility
-from cbam_exchange.reference.tables import cn_info, country_boxes
+from cbam_exchange.reference.country_data import country_boxes
+from cbam_exchange.reference.tables import cn_info
 
 
 @rule("ID-001", "period-order", "error", "The reporting period ends ({value}) before it starts ({start}).",
