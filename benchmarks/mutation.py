@@ -41,7 +41,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
                 ["tests/test_waivers_teeth.py", "tests/test_mutation_teeth.py", "tests/test_silent_answers.py", *_SLOW]),
     "attribution": ("cbam_exchange/calc/attribution.py",
                     ["tests/test_attribution_teeth.py", "tests/test_mutation_teeth.py", *_SLOW]),
-    "annotate": ("cbam_exchange/writers/annotate.py", ["tests/test_annotate_teeth.py"]),
+    "annotate": ("cbam_exchange/writers/annotate.py", ["tests/test_annotate_teeth.py", "tests/test_annotate_edges.py"]),
     "xlsx_cells": ("cbam_exchange/readers/xlsx_cells.py", ["tests/test_reader_teeth.py"]),
     "xlsx_sheet": ("cbam_exchange/readers/xlsx_sheet.py", ["tests/test_reader_teeth.py"]),
 }
