@@ -34,7 +34,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
                     ["tests/test_materiality_teeth.py", "tests/test_materiality_edges.py", "tests/test_verification.py",
                      "-k", "not commission and not bad_decisions_file"]),
     "arithmetic": ("cbam_exchange/checks/rules/arithmetic.py",
-                   ["tests/test_mutation_teeth.py", "tests/test_silent_answers.py"]),
+                   ["tests/test_arithmetic_teeth.py", "tests/test_mutation_teeth.py", "tests/test_silent_answers.py"]),
     "units": ("cbam_exchange/checks/rules/units.py",
               ["tests/test_units_teeth.py", "tests/test_mutation_teeth.py", *_SLOW]),
     "waivers": ("cbam_exchange/checks/waivers.py",
