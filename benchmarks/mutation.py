@@ -42,8 +42,8 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "attribution": ("cbam_exchange/calc/attribution.py",
                     ["tests/test_attribution_teeth.py", "tests/test_mutation_teeth.py", *_SLOW]),
     "annotate": ("cbam_exchange/writers/annotate.py", ["tests/test_annotate_teeth.py", "tests/test_annotate_edges.py"]),
-    "xlsx_cells": ("cbam_exchange/readers/xlsx_cells.py", ["tests/test_reader_teeth.py"]),
-    "xlsx_sheet": ("cbam_exchange/readers/xlsx_sheet.py", ["tests/test_reader_teeth.py"]),
+    "xlsx_cells": ("cbam_exchange/readers/xlsx_cells.py", ["tests/test_reader_teeth.py", "tests/test_reader_edges.py"]),
+    "xlsx_sheet": ("cbam_exchange/readers/xlsx_sheet.py", ["tests/test_reader_teeth.py", "tests/test_reader_edges.py"]),
 }
 # where only some functions of a module are in scope (issue 17 names the reader's string decoding, not its slicing)
 FUNCTIONS: dict[str, list[str]] = {

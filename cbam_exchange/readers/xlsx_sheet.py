@@ -39,13 +39,12 @@ _CELL_REF = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]+)")
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """What one `<c>` holds: its type, cached value text, and formula (text and shared-formula attributes)."""
+    """What one `<c>` holds: its type, cached value text, and formula (text and shared-formula index)."""
 
     type: str
     value: str | None
     formula: str | None
     shared_index: str | None = None
-    shared_range: str | None = None
 
 
 def column_index(letters: str) -> int:
@@ -73,7 +72,7 @@ def text_of(element: etree._Element) -> str:
 
 
 def decode_cell(c: etree._Element, file: str, part: str) -> Cell:
-    value = formula = si = shared_ref = None
+    value = formula = si = None
     for child in c:
         tag = child.tag
         if tag in _V:
@@ -81,14 +80,14 @@ def decode_cell(c: etree._Element, file: str, part: str) -> Cell:
         elif tag in _F:
             formula = child.text or ""
             if child.get("t") == "shared":
-                si, shared_ref = child.get("si"), child.get("ref")
+                si = child.get("si")
         elif tag in _IS:
             value = text_of(child)
     if value is not None and len(value) > LIMITS.string_chars:
         raise UnreadableInput(file, "a cell holds a longer text than Excel allows",
                               location=f"{part} {c.get('r') or ''}".strip(), found=f"{len(value):,} characters",
                               expected=f"at most {LIMITS.string_chars:,} (limit per string)")
-    return Cell(c.get("t", "n"), value, formula, si, shared_ref)
+    return Cell(c.get("t", "n"), value, formula, si)
 
 
 def index_row(row: etree._Element, number: int, file: str, part: str) -> dict[str, etree._Element]:
