@@ -116,7 +116,7 @@ class WorkbookCells:
         return self._sheets[sheet]
 
     def _cell(self, ref: CellRef) -> Cell | None:
-        rows = self._rows(ref.sheet)
+        rows = self._sheets.get(ref.sheet) or self._rows(ref.sheet)
         return None if rows is None else rows.cell(ref.cell, ref.row)
 
     def has_sheet(self, sheet: str) -> bool:
