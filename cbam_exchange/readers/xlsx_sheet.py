@@ -6,7 +6,9 @@ starts an element of the SpreadsheetML namespace written without a prefix, so it
 that: UTF-8, no `<!` (DOCTYPE, comment, CDATA) and no `<?` after the XML declaration, the main namespace declared as
 the root's default namespace and no namespace declared anywhere else, every row numbered and in ascending order.
 XML forbids a literal `<` in attribute values and text, so under those conditions the slices are exactly the row
-elements. Anything else (prefixes, UTF-16, CDATA, rows without `r`, …) takes the full parse.
+elements. Anything else (prefixes, UTF-16, CDATA, rows without `r`, …) takes the full parse. The proof covers the
+part up to the first row numbered beyond the last one wanted (about half of a filled template's bytes): what follows
+is not looked at unless a cell there is asked for, which the full parse then finds.
 """
 
 from __future__ import annotations
@@ -214,6 +216,7 @@ class SheetRows:
         self._partial: dict[int, tuple[int, int, Collection[int]]] = {}
         self._unread: dict[int, tuple[int, int]] = {}  # fast path: rows not parsed -> their slice
         self._sliced = False  # the fast path ran
+        self._beyond: int | None = None  # fast path: rows after this one were not looked at
         self._wanted = wanted if wanted is not None else ()
         self._indexed: set[int] = set()
         self._all_rows = wanted is None
@@ -245,8 +248,9 @@ class SheetRows:
             self._cells.update(index_row(element, row, self.file, self.part))
             self._indexed.add(row)
         found = self._cells.get(ref)
-        if found is None and not self._sliced and not self._all_rows and row not in self._wanted:
-            self._all_rows = True  # a row the caller did not announce, after a full parse: keep every row
+        if found is None and not self._all_rows and (
+                (not self._sliced and row not in self._wanted) or (self._beyond is not None and row > self._beyond)):
+            self._all_rows = True  # a row the caller did not announce or the fast path did not reach: keep every row
             self._full(self._data, None, keep_new_only=True)
             return self.cell(ref, row)
         span = None
@@ -304,7 +308,7 @@ class SheetRows:
         if decl is None or (b"encoding" in decl.group(0) and not _UTF8_DECL.search(decl.group(0))):
             return False
         root = _START_TAG.match(data, decl.end())
-        if root is None or root.group(3) or b"<!" in data[:decl.end()] or _MARKUP.search(data, decl.end()):
+        if root is None or root.group(3) or b"<!" in data[:decl.end()]:
             return False
         attrs = {m.group(1): (m.group(2) if m.group(2) is not None else m.group(3))
                  for m in _ATTR.finditer(root.group(2))}
@@ -317,14 +321,27 @@ class SheetRows:
         body = _SHEET_DATA.search(data, root.end())
         if body is None:
             return False
-        close_at = data.find(b"</sheetData", body.end())  # the first: no comment or CDATA can hold one
+        # the rows after the last one wanted are neither checked nor sliced: the first row numbered beyond it
+        # ends what this path reads, and a cell asked for beyond it is found by the full parse
+        numbered, cut, last = [], None, max(wanted, default=0)
+        if not body.group(0).endswith(b"/"):
+            for m in _ROW_R_FIRST.finditer(data, body.end()):
+                if m.group(1) is not None and int(m.group(1)) > last:
+                    cut = m.start()
+                    break
+                numbered.append((m.start(), m.group(1)))
+        close_at = data.find(b"</sheetData", body.end(), len(data) if cut is None else cut)
         closing = _SHEET_DATA_END.match(data, close_at) if close_at >= 0 else None
-        if closing is None and not body.group(0).endswith(b"/"):
-            return False  # no end tag: malformed, the full parse says so
-        end = closing.start() if closing else body.end()  # <sheetData/>: no rows
-        if data.find(b"xmlns", root.end(), end) >= 0:  # a namespace declared between the root and the rows' end
+        if (close_at >= 0 or cut is None) and closing is None and not body.group(0).endswith(b"/"):
+            return False  # no end tag, or a strange one: malformed, the full parse says so
+        if closing is not None:
+            end, cut = closing.start(), None
+        else:
+            end = body.end() if cut is None else cut  # <sheetData/>: no rows
+        # from the declaration to the end of what is read, every '<' opens an element of the main namespace
+        if _MARKUP.search(data, decl.end(), end) or data.find(b"xmlns", root.end(), end) >= 0:
             return False
-        numbered = [(m.start(), m.group(1)) for m in _ROW_R_FIRST.finditer(data, body.end(), end)]
+        numbered = [(a, n) for a, n in numbered if a < end]
         if all(n is not None for _, n in numbered):  # every row written with r first, as Excel and LibreOffice do
             starts, numbers = [a for a, _ in numbered], [int(n) for _, n in numbered]
         else:
@@ -374,5 +391,6 @@ class SheetRows:
         self._cells.update(cells_found)
         self._indexed.update(partial)
         self._unread = {n: span for n, span in zip(numbers, bounds) if n not in wanted}
+        self._beyond = None if cut is None else last
         self._sliced = True
         return True
