@@ -179,9 +179,9 @@ def test_the_newer_file_supersedes_by_its_own_date_not_its_name(workspace, tmp_p
     assert state["steel.xlsx"].startswith("superseded by") and state["steel.xlsx"].endswith("steel-v2.xlsx")
     assert all(r["file_date_basis"] == "workbook modified date" for r in rows)
     ids = {r["installation_id"] for r in listing(workspace)}
-    # both workbooks of the steelworks share one installation id; the JSON example (format 1.1) carries a CBAM
-    # Registry identifier, which the template has no cell for, and is identified by it (issue 16)
-    assert len(ids) == 4
+    # both workbooks of the steelworks and the JSON example (format 1.1, which carries the CBAM Registry identifier
+    # the template has no cell for) are one installation: the workbooks are recognised by their place key
+    assert len(ids) == 3
 
 
 def test_an_interrupted_run_loses_nothing_already_stored(tmp_path: Path, monkeypatch) -> None:
@@ -258,6 +258,45 @@ def test_a_workspace_made_before_alembic_is_migrated_with_its_data(tmp_path: Pat
     assert db.scalar("SELECT version_num FROM alembic_version") == HEAD
     assert db.rows("SELECT id, installation_id, file_date FROM submissions") == [(1, "INST-1", None)]
     assert db.scalar("SELECT COUNT(*) FROM products") == 1
+
+
+def test_the_migration_joins_an_installation_stored_twice_with_and_without_its_registry_id(tmp_path: Path) -> None:
+    """A workspace of revision 0002 holding one installation under two ids (seen with and without its Registry
+    identifier) is one installation after the upgrade, under the id of its Registry identifier."""
+    from alembic import command
+    from alembic.config import Config
+
+    from cbam_exchange.workspace.db import _engine
+    path = tmp_path / "v2.sqlite"
+    engine = _engine(f"sqlite:///{path}", foreign_keys=False)
+    with engine.begin() as conn:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+    steel = json.loads(EXAMPLES[-1].read_text())
+    registry = steel["definitive"]["registry_installation_id"]
+    without = json.loads(json.dumps(steel))
+    without["definitive"]["registry_installation_id"] = None
+    import sqlalchemy as sa
+    with engine.begin() as conn:
+        for k, (inst, reg, model) in enumerate((("INST-PLACE", None, without), ("INST-REG", registry, steel))):
+            conn.execute(sa.text("INSERT INTO files VALUES (:s, :p, '2026-01-01', 'read', NULL)"),
+                         {"s": f"sha{k}", "p": f"f{k}.json"})
+            conn.execute(sa.text("INSERT INTO installations VALUES (:i, 'Anatolia', 'TR', 'TRISK', :r)"),
+                         {"i": inst, "r": reg})
+            conn.execute(sa.text(
+                "INSERT INTO submissions (sha256, installation_id, period_start, period_end, format, collected_at, "
+                "errors, warnings, model_json, file_date) VALUES (:s, :i, '2026-01-01', '2026-12-31', 'json', "
+                "'2026-01-01', 0, 0, :m, :d)"), {"s": f"sha{k}", "i": inst, "m": json.dumps(model),
+                                                 "d": f"2026-0{k + 1}-01"})
+    engine.dispose()
+    db = connect(path)
+    assert db.scalar("SELECT version_num FROM alembic_version") == HEAD
+    [(inst, reg)] = db.rows("SELECT id, registry_id FROM installations")
+    assert reg == registry and inst.startswith("INST-") and inst not in ("INST-PLACE", "INST-REG")
+    assert db.rows("SELECT DISTINCT installation_id FROM submissions") == [(inst,)]
+    db.close()
 
 
 def test_a_line_without_any_value_is_kept_and_reported_not_guessed(workspace, tmp_path: Path) -> None:

@@ -127,3 +127,67 @@ def test_wrong_workspace_paths_and_options_exit_2(tmp_path: Path) -> None:
     (tmp_path / "text.sqlite").write_text("not a database at all, just some text " * 20)
     run = cbam("collect", str(folder), "--db", str(tmp_path / "text.sqlite"))
     assert run.returncode == 2 and "text.sqlite" in run.stderr
+
+
+def _variant(folder: Path, file: str, example: Path, **change: object) -> Path:
+    """A copy of an example with its Registry identifier or installation data changed (None: not provided)."""
+    data = json.loads(example.read_text())
+    for key, value in change.items():
+        if key == "registry":
+            data["definitive"]["registry_installation_id"] = value
+        elif key == "product":
+            data["products"][0]["name"] = value
+        else:
+            data["installation"][key] = value
+    folder.mkdir(exist_ok=True)
+    (folder / file).write_text(json.dumps(data))
+    return folder / file
+
+
+def _installation_of(db, name: str) -> str:
+    return next(r["installation_id"] for r in listing(db) if Path(r["path"]).name == name)
+
+
+def test_one_installation_seen_with_and_without_its_registry_id_in_either_order(url: str, tmp_path: Path) -> None:
+    cement = next(e for e in EXAMPLES if "cement" in e.name)
+    registry = {e: json.loads(e.read_text())["definitive"]["registry_installation_id"] for e in (STEEL, cement)}
+    db = connect(url)
+    # steel: first without the Registry identifier (as a workbook, which has no cell for it), then with it
+    collect(db, [_variant(tmp_path / "1", "steel-without.json", STEEL, registry=None)], jobs=1)
+    collect(db, [_variant(tmp_path / "2", "steel-with.json", STEEL)], jobs=1)
+    # cement: the other order
+    collect(db, [_variant(tmp_path / "3", "cement-with.json", cement)], jobs=1)
+    collect(db, [_variant(tmp_path / "4", "cement-without.json", cement, registry=None)], jobs=1)
+    # same place key, another Registry identifier: another installation, never joined
+    collect(db, [_variant(tmp_path / "5", "steel-other-id.json", STEEL, registry="TR-INST-2026-999999")], jobs=1)
+    # a file without an identifier whose place key two registered installations share: not guessed into either
+    collect(db, [_variant(tmp_path / "6", "steel-ambiguous.json", STEEL, registry=None,
+                          product="another wording")], jobs=1)
+    steel = _installation_of(db, "steel-with.json")
+    assert _installation_of(db, "steel-without.json") == steel
+    assert _installation_of(db, "cement-without.json") == _installation_of(db, "cement-with.json")
+    assert _installation_of(db, "steel-other-id.json") != steel
+    assert _installation_of(db, "steel-ambiguous.json") not in (steel, _installation_of(db, "steel-other-id.json"))
+    rows = {i: r for i, *r in db.rows("SELECT id, registry_id FROM installations")}
+    assert rows[steel] == [registry[STEEL]] and rows[_installation_of(db, "cement-with.json")] == [registry[cement]]
+    assert len(rows) == 4
+    # one installation, one reporting period: the later file supersedes the earlier, whichever carries the id
+    state = {Path(r["path"]).name: r["state"] for r in listing(db)}
+    assert state["steel-without.json"].startswith("superseded by") and state["steel-with.json"] == "current"
+    assert state["cement-with.json"].startswith("superseded by") and state["cement-without.json"] == "current"
+    db.close()
+
+
+def test_different_names_without_un_locode_stay_apart_when_one_gains_a_registry_id(url: str, tmp_path: Path) -> None:
+    aluminium = next(e for e in EXAMPLES if "aluminium" in e.name)
+    db = connect(url)
+    plain = {"unlocode": None, "registry": None}
+    collect(db, [_variant(tmp_path / "1", "baoshan.json", aluminium, name="宝山钢铁股份有限公司", **plain),
+                 _variant(tmp_path / "1", "anshan.json", aluminium, name="鞍山钢铁集团有限公司", **plain)], jobs=1)
+    collect(db, [_variant(tmp_path / "2", "baoshan-registered.json", aluminium, name="宝山钢铁股份有限公司",
+                          unlocode=None, registry="CN-INST-0001")], jobs=1)
+    baoshan, anshan = _installation_of(db, "baoshan.json"), _installation_of(db, "anshan.json")
+    assert baoshan != anshan
+    assert _installation_of(db, "baoshan-registered.json") == baoshan
+    assert db.scalar("SELECT registry_id FROM installations WHERE id = :i", i=anshan) is None
+    db.close()

@@ -147,6 +147,7 @@ def precursor_entries(src: Sources, values: str, with_period: bool) -> list[Entr
     out: list[Entry] = []
     for k, pp, _ in _precursors(src, values):
         who = f"{pp.id} ({pp.name or pp.category or '?'})"
+        first = len(out)
         out += [_pp_sup(src, pp.id, "cn_code", who, "CN code"), src.tpl(f"purchased_precursors[{k}].name", who, "name"),
                 src.tpl(f"purchased_precursors[{k}].country_code", who, "country of origin")]
         if with_period:
@@ -156,6 +157,8 @@ def precursor_entries(src: Sources, values: str, with_period: bool) -> list[Entr
                     _pp_sup(src, pp.id, "year_of_use", who, "year used in the complex good")]
         label = "default value applied, SEE direct" if values == "default" else "SEE direct"
         out.append(src.tpl(f"purchased_precursors[{k}].see_direct", who, label))
+        for entry in out[first:]:  # every value names its precursor, for machines reading the JSON (cbam collect)
+            entry.ref = {"precursor": pp.id}
     return out
 
 

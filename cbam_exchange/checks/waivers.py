@@ -68,7 +68,10 @@ def load_waivers(path: Path) -> list[Waiver]:
                                            "findings JSON), and optionally sha256: of the one file")
         until = item["until"]
         try:
-            until = until if isinstance(until, dt.date) else dt.date.fromisoformat(str(until))
+            if isinstance(until, dt.datetime):  # YAML reads "2027-09-30 18:00" as a datetime: its day counts
+                until = until.date()
+            elif not isinstance(until, dt.date):
+                until = dt.date.fromisoformat(str(until))
         except ValueError:
             raise UnreadableInput(name, "'until' is not a date", location=where, found=repr(until),
                                   expected="YYYY-MM-DD") from None

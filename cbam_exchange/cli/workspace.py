@@ -23,7 +23,8 @@ DB_HELP = ("The workspace: a SQLite file (created on first use) or a postgresql:
               help="Run on a Dask distributed cluster (e.g. tcp://host:8786); needs cbam-exchange[dask].")
 @guarded
 def collect(folders: tuple[Path, ...], workspace: str, jobs: int, scheduler: str | None) -> None:
-    """Ingest every supplier file (official template or JSON) found in FOLDERS into the workspace.
+    """Ingest every supplier file (official template, JSON submission, or an operator's Annex IV summary report
+    as `cbam annex-iv` writes it) found in FOLDERS into the workspace.
 
     Each file is validated and recomputed; the same file twice is recognised by its hash; of the submissions of one
     installation and reporting period the one with the latest file date is current; a file that cannot be read gets

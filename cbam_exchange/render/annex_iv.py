@@ -40,13 +40,10 @@ def report_html(doc: dict[str, Any]) -> str:
         report={**doc, "inputs": doc.get("inputs")}, summary=doc["format"].endswith("summary-report"))
 
 
-def _pdf_bytes(doc: dict[str, Any]) -> bytes:
+def _attach(raw: bytes, doc: dict[str, Any]) -> bytes:
+    """The rendered report with its JSON attached and its title set."""
     import pikepdf
-    import weasyprint
 
-    css = data_dir("templates") / "annex_iv" / "report.css"
-    raw = weasyprint.HTML(string=report_html(doc), base_url=str(data_dir("templates"))).write_pdf(
-        stylesheets=[weasyprint.CSS(filename=str(css))], pdf_variant="pdf/a-3b")
     pdf = pikepdf.open(io.BytesIO(raw))
     name = f"{doc['format'].rsplit('/', 1)[-1]}.json"
     spec = pikepdf.AttachedFileSpec(pdf, report_json(doc).encode("utf-8"), filename=name,
@@ -65,11 +62,19 @@ def _pdf_bytes(doc: dict[str, Any]) -> bytes:
     return out.getvalue()
 
 
-def write_report(doc: dict[str, Any], stem: Path) -> list[Path]:
-    """Write STEM.json and STEM.pdf atomically; returns the paths written."""
-    json_path, pdf_path = stem.with_name(stem.name + ".json"), stem.with_name(stem.name + ".pdf")
-    pdf = _pdf_bytes(doc)
-    write_text_atomic(json_path, report_json(doc))
-    with atomic_output(pdf_path) as tmp:
-        tmp.write_bytes(pdf)
-    return [json_path, pdf_path]
+def write_reports(reports: list[tuple[dict[str, Any], Path]]) -> list[Path]:
+    """Write STEM.json and STEM.pdf atomically for each (report, STEM); returns the paths written. The reports are
+    independent documents: they render at once where two cores allow (`render.weasy.render_all`)."""
+    from cbam_exchange.render.weasy import render_all
+
+    css = data_dir("templates") / "annex_iv" / "report.css"
+    raws = render_all([report_html(doc) for doc, _ in reports], css, data_dir("templates"))
+    written: list[Path] = []
+    for (doc, stem), raw in zip(reports, raws):
+        json_path, pdf_path = stem.with_name(stem.name + ".json"), stem.with_name(stem.name + ".pdf")
+        pdf = _attach(raw, doc)
+        write_text_atomic(json_path, report_json(doc))
+        with atomic_output(pdf_path) as tmp:
+            tmp.write_bytes(pdf)
+        written += [json_path, pdf_path]
+    return written

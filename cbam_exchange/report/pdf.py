@@ -51,10 +51,9 @@ def decisions_from(recorded: dict[str, Any] | None) -> Decisions | None:
 
 
 def render_pdf(html: str) -> bytes:
-    import weasyprint
+    from cbam_exchange.render.weasy import render
 
-    return weasyprint.HTML(string=html, base_url=str(data_dir("templates"))).write_pdf(
-        stylesheets=[weasyprint.CSS(filename=str(stylesheet_path()))], pdf_variant="pdf/a-3b")
+    return render(html, stylesheet_path(), data_dir("templates"))
 
 
 def standalone_html(html: str) -> str:

@@ -1,10 +1,11 @@
-"""`cbam collect`: ingest every supplier file of some folders into the workspace.
+"""`cbam collect`: ingest every supplier file of some folders into the workspace: workbooks, JSON submissions and
+operators' Annex IV summary reports (JSON, workspace/summaries.py).
 
 Each file is read, validated and recomputed (in worker processes, or on a Dask cluster), then stored in its own
 transaction: an interrupted run keeps what it stored, and the same file (same SHA-256) is never stored twice, even by
 two processes collecting at once. Which submission of an installation and reporting period is current is decided by
-the file's own date (the workbook's core properties; else its modification time), never by its name. A file that
-cannot be read gets its one-line error, naming it, and the batch goes on.
+the file's own date (the workbook's core properties, a summary report's generated date; else its modification
+time), never by its name. A file that cannot be read gets its one-line error, naming it, and the batch goes on.
 """
 
 from __future__ import annotations
@@ -23,8 +24,11 @@ import sqlalchemy as sa
 
 from cbam_exchange.errors import UnreadableInput
 from cbam_exchange.fileinfo import sha256_of
+from cbam_exchange.model.identity import IdentityKeys
 from cbam_exchange.workspace.db import Workspace
+from cbam_exchange.workspace.identity import resolve
 from cbam_exchange.workspace.precursors import Linkable, precursors_of, relink
+from cbam_exchange.workspace.summaries import relink_summaries
 
 SUFFIXES = (".xlsx", ".xlsm", ".json")
 _CORE_DATE = re.compile(rb"<dcterms:(modified|created)[^>]*>([^<]{10,40})</dcterms:\1>")
@@ -117,9 +121,30 @@ def _digest_or_name(path: Path, shown: str) -> str:
         return "unreadable:" + hashlib.sha256(shown.encode()).hexdigest()
 
 
+def _summary_data(path: Path) -> dict[str, Any] | None:
+    """The parsed JSON of an Annex IV summary report (told by its format near the top), else None."""
+    if path.suffix.lower() != ".json":
+        return None
+    with path.open("rb") as fh:
+        if b"cbam-exchange/annex-iv-" not in fh.read(4096):
+            return None
+    try:
+        data = json.loads(path.read_bytes())
+    except (UnicodeDecodeError, ValueError):
+        return None  # the submission reader names what is wrong with it
+    from cbam_exchange.readers.summary_report import is_summary_report
+
+    return data if is_summary_report(data) else None
+
+
 def _process(path: Path, shown: str, digest: str, date: str, basis: str) -> dict[str, Any]:
+    data = _summary_data(path)
+    if data is not None:
+        from cbam_exchange.workspace.summaries import summary_item
+
+        return summary_item(path, shown, digest, data)
     from cbam_exchange.checks.run import validate
-    from cbam_exchange.model.identity import installation_id
+    from cbam_exchange.model.identity import submission_keys
     from cbam_exchange.readers import read_submission
 
     # DP (missing definitive-period elements) goes to follow-up, it does not make the figures unusable
@@ -134,10 +159,11 @@ def _process(path: Path, shown: str, digest: str, date: str, basis: str) -> dict
                          result.see_indirect, result.see_total, effective, product.currency))
     processes = [(p.id, p.name, p.category, p.see_direct, p.see_indirect) for p in report.result.processes]
     registry = s.definitive.registry_installation_id if s.definitive else None
+    keys = submission_keys(s)
     model = s.to_dict()
     precursors, origins = precursors_of(model)
     return {
-        "sha256": digest, "path": shown, "installation_id": installation_id(s), "file_date": date,
+        "sha256": digest, "path": shown, "keys": (keys.registry, keys.place), "file_date": date,
         "file_date_basis": basis, "registry_id": registry,
         "installation": (s.installation.name or s.installation.name_local, s.installation.country_code,
                          s.installation.unlocode),
@@ -177,17 +203,13 @@ def _store(db: Workspace, item: dict[str, Any], summary: CollectSummary) -> int 
             summary.errors.append(item["error"])
             return None
         name, country, unlocode = item["installation"]
-        conn.execute(sa.text(
-            "INSERT INTO installations (id, name, country_code, unlocode, registry_id) VALUES (:id, :name, :country, "
-            ":unlocode, :registry) ON CONFLICT (id) DO UPDATE SET name = excluded.name"),
-            {"id": item["installation_id"], "name": name, "country": country, "unlocode": unlocode,
-             "registry": item["registry_id"]})
+        installation = resolve(conn, IdentityKeys(*item["keys"]), name, country, unlocode, item["registry_id"])
         start, end = item["period"]
         new_id = conn.execute(sa.text(
             "INSERT INTO submissions (sha256, installation_id, period_start, period_end, format, template_version, "
             "collected_at, errors, warnings, model_json, file_date, file_date_basis) VALUES (:sha, :inst, :start, "
             ":end, :format, :template, :now, :errors, :warnings, :model, :date, :basis) RETURNING id"),
-            {"sha": item["sha256"], "inst": item["installation_id"], "start": start, "end": end,
+            {"sha": item["sha256"], "inst": installation, "start": start, "end": end,
              "format": item["format"], "template": item["template_version"], "now": now,
              "errors": item["summary"]["errors"], "warnings": item["summary"]["warnings"],
              "model": json.dumps(item["model"], ensure_ascii=False), "date": item["file_date"],
@@ -205,7 +227,7 @@ def _store(db: Workspace, item: dict[str, Any], summary: CollectSummary) -> int 
             summary.superseded += conn.execute(sa.text(
                 "SELECT COUNT(*) FROM submissions s WHERE s.installation_id = :inst AND s.id != :id AND "
                 "COALESCE(s.period_start, '') = COALESCE(:start, '') AND COALESCE(s.period_end, '') = "
-                "COALESCE(:end, '')"), {"inst": item["installation_id"], "id": new_id, "start": start,
+                "COALESCE(:end, '')"), {"inst": installation, "id": new_id, "start": start,
                                         "end": end}).scalar()
         else:
             summary.older += 1
@@ -222,6 +244,7 @@ def collect(db: Workspace, folders: Iterable[Path], *, jobs: int = 0, scheduler:
         _collect(db, folders, jobs, scheduler, progress, summary, stored)
     finally:  # links are decided once the run's files are stored (an interrupted run links what it stored)
         summary.linked, summary.ambiguous = relink(db, CURRENT, stored)
+        summary.linked += relink_summaries(db, CURRENT)
     return summary
 
 

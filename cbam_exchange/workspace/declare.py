@@ -58,20 +58,26 @@ def _year_covers(start: str | None, end: str | None, year: int) -> bool:
 
 
 def _actual_index(db: Workspace, year: int) -> tuple[dict[tuple[str, str], Actual], dict[str, str],
-                                                    dict[str, list[str]]]:
+                                                    dict[str, list[str]], dict[str, list[str]]]:
     """(installation, CN) -> actual data of the current valid submission; names -> installation ids;
-    installation -> problems of its submissions (for the follow-up list)."""
+    installation -> problems of its submissions (for the follow-up list of default lines); installation -> what to
+    chase in its summary report (for every line of it)."""
     from cbam_exchange.workspace.collect import CURRENT
+    from cbam_exchange.workspace.summaries import summary_chase
 
     actual: dict[tuple[str, str], Actual] = {}
     problems: dict[str, list[str]] = defaultdict(list)
+    chase: dict[str, list[str]] = {}
     rows = db.rows(
         "SELECT s.id, s.installation_id, s.period_start, s.period_end, s.errors, p.cn_code, p.see_direct, "
-        "p.see_indirect, p.carbon_price_effective, p.currency, p.row, s.model_json FROM submissions s "
-        f"JOIN products p ON p.submission_id = s.id WHERE {CURRENT} ORDER BY s.id")
-    for sid, inst, start, end, errors, cn, see_d, see_i, price, currency, row, model in rows:
+        "p.see_indirect, p.carbon_price_effective, p.currency, p.row, s.model_json, s.format, f.path "
+        "FROM submissions s JOIN products p ON p.submission_id = s.id JOIN files f ON f.sha256 = s.sha256 "
+        f"WHERE {CURRENT} ORDER BY s.id")
+    for sid, inst, start, end, errors, cn, see_d, see_i, price, currency, row, model, kind, path in rows:
         if not _year_covers(start, end, year):
             continue
+        if kind == "annex-iv-summary-report" and inst not in chase:
+            chase[inst] = summary_chase(model, path)
         if errors:
             problems[inst].append(f"submission {sid} has {errors} error finding(s) and cannot be used")
             continue
@@ -88,7 +94,7 @@ def _actual_index(db: Workspace, year: int) -> tuple[dict[tuple[str, str], Actua
         for key in (name, unlocode, registry):
             if key:
                 names[key.strip().casefold()] = iid
-    return actual, names, problems
+    return actual, names, problems, chase
 
 
 _ISO_DATE = dt.date.fromisoformat
@@ -107,7 +113,7 @@ def _parse_date(text: str) -> dt.date:
 def declare(db: Workspace, imports: Path, year: int, mapping: Path | None = None,
             progress: Callable[[int], None] | None = None) -> Declaration:
     """Value every line of the customs export `imports`; `progress(bytes)` is told how far the reading got."""
-    actual, names, problems = _actual_index(db, year)
+    actual, names, problems, chase = _actual_index(db, year)
     source = open_customs(imports, read_mapping(mapping))
     notes = []
     if cbam_factor(year) is None:
@@ -197,7 +203,7 @@ def declare(db: Workspace, imports: Path, year: int, mapping: Path | None = None
     groups = [group(v, mass, count) for v, mass, count in zip(table, masses, counts)]
     bad.extend(_unresolved_lines(rows, table, {name: header[k] for name, k in col.items()}))
     bad.sort()
-    return _summarise(year, Lines(rows, table, extra_cols), groups, problems, notes, bad)
+    return _summarise(year, Lines(rows, table, extra_cols), groups, problems, notes, bad, chase)
 
 
 def _unit(text: str, default: tuple[float, str] | None) -> tuple[float, bool] | None:
@@ -261,7 +267,7 @@ def de_minimis() -> tuple[float, tuple[str, ...], str]:
 
 
 def _summarise(year: int, lines: Lines, groups: list[dict[str, Any]], problems: dict[str, list[str]],
-               notes: list[str], bad: list[tuple[int, str, str, str]]) -> Declaration:
+               notes: list[str], bad: list[tuple[int, str, str, str]], chase: dict[str, list[str]]) -> Declaration:
     by_cn: dict[str, dict[str, float]] = defaultdict(dict)
     by_country: dict[str, dict[str, float]] = defaultdict(dict)
     by_inst: dict[str, dict[str, float]] = defaultdict(dict)
@@ -305,22 +311,27 @@ def _summarise(year: int, lines: Lines, groups: list[dict[str, Any]], problems: 
                      f"{threshold:g} t annual threshold: no certificates are due for them ({legal}); "
                      f"certificates counted only for {' and '.join(excepted).lower()}")
     return Declaration(year, lines, totals, dict(by_cn), dict(by_country), dict(by_inst),
-                       followup(groups, problems), notes, bad, not_priced, groups)
+                       followup(groups, problems, chase), notes, bad, not_priced, groups)
 
 
-def followup(groups: list[dict[str, Any]], problems: dict[str, list[str]]) -> list[dict[str, Any]]:
+def followup(groups: list[dict[str, Any]], problems: dict[str, list[str]],
+             chase: dict[str, list[str]] | None = None) -> list[dict[str, Any]]:
     """Whom to chase for what, ranked by what the default values cost compared with actual data (at least the
-    mark-up, priced). `groups` are lines summed per valuation."""
+    mark-up, priced). `groups` are lines summed per valuation; `chase` says what an installation's summary report
+    lacks (it is chased for lines on its actual data too)."""
     suppliers: dict[str, dict[str, Any]] = {}
+    chase = chase or {}
     for line in groups:
-        # actual data is chased only for what its submission leaves open (a precursor's producer not decided)
-        if line["source"] != "default" and not (line["source"] == "actual" and problems.get(line["installation_id"])):
+        # actual data is chased only for what its submission leaves open: a precursor's producer not decided, or
+        # what a summary report lacks
+        wanted = [*chase.get(line["installation_id"] or "", []), *problems.get(line["installation_id"] or "", [])]
+        if line["source"] != "default" and not (line["source"] == "actual" and wanted):
             continue
         key = line["installation_id"] or line["installation"] or f"unnamed supplier, {line['country']}"
         s = suppliers.setdefault(key, {"supplier": key, "installation": line["installation"], "reasons": set(),
                                        "cn_codes": set(), "net_mass_t": 0.0, "default_emissions": 0.0,
                                        "markup_cost": 0.0})
-        s["reasons"].update(problems.get(line["installation_id"] or "", []))
+        s["reasons"].update(wanted)
         s["cn_codes"].add(line["cn_code"])
         if line["source"] != "default":
             continue

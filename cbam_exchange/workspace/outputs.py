@@ -19,12 +19,13 @@ from cbam_exchange.writers.atomic import atomic_output, write_text_atomic
 LINE_COLUMNS = ["line", "date", "cn_code", "sector", "category", "country", "net_mass_t", "installation",
                 "installation_id", "source", "submission_id", "see_counted", "counted", "markup_pct", "default_table",
                 "default_line", "fallback", "emissions", "benchmark_column", "sefa_basis", "sefa_t_per_t", "sefa",
-                "carbon_price_deduction", "certificates", "price_period", "price", "cost", "reason", "warning"]
+                "carbon_price_deduction", "certificates", "price_period", "price", "cost", "reason", "warning",
+                "default_share_pct", "precursor_origins"]
 # the workbook holds one row per valuation (lines sharing code, origin, installation and quarter); lines go to CSV
 VALUATION_COLUMNS = ["lines", "cn_code", "sector", "category", "country", "installation", "installation_id",
                      "price_period", "source", "default_line", "fallback", "see_counted", "benchmark_column",
                      "sefa_basis", "sefa_t_per_t", "net_mass_t", "emissions", "sefa", "carbon_price_deduction", "certificates",
-                     "price", "cost", "reason", "warning"]
+                     "price", "cost", "reason", "warning", "default_share_pct", "precursor_origins"]
 PROBLEMS_IN_JSON = 1000
 
 

@@ -30,20 +30,30 @@ class Actual:
 
 
 @cache
-def _actual_sefa(model_json: str, row: int, year: int) -> tuple[float | None, str]:
-    """SEFA of a product row of a stored submission through its precursor chain (IR 2025/2620, Column A), and the
-    benchmarks used or why there is none."""
+def _actual_details(model_json: str, row: int, year: int) -> tuple[float | None, str, float | None, str | None]:
+    """(SEFA, how, default share %, precursor origins) of a product row of a stored submission: SEFA through its
+    precursor chain (IR 2025/2620, Column A) with the benchmarks used or why there is none; from a summary report,
+    its own figures (workspace/summaries.py)."""
     import json
 
+    from cbam_exchange.annex_iv.shares import default_shares
     from cbam_exchange.calc.free_allocation import sefa_for_submission
     from cbam_exchange.calc.recompute import recompute
     from cbam_exchange.model.submission import Submission
+    from cbam_exchange.model.summary_report import FORMAT_ID
+    from cbam_exchange.workspace.summaries import submission_origins, summary_details
 
-    submission, result = recompute(Submission.from_dict(json.loads(model_json)))
+    model = json.loads(model_json)
+    if model.get("format") == FORMAT_ID:
+        return summary_details(model, row, year)
+    submission, result = recompute(Submission.from_dict(model))
     good = sefa_for_submission(submission, result, year).get(row)
+    shares = default_shares(submission, result).get(row)
+    origins = submission_origins(submission)
     if good is None:
-        return None, f"product row {row} not recomputed"
-    return good.sefa, _explain(good.sefa, good.reason, good.benchmarks, len(good.terms) - 1)
+        return None, f"product row {row} not recomputed", None, origins
+    return (good.sefa, _explain(good.sefa, good.reason, good.benchmarks, len(good.terms) - 1),
+            shares.default_direct if shares else None, origins)
 
 
 @cache
@@ -96,7 +106,8 @@ def valuation(cn_text: str, country_text: str, given: str, date_year: int, quart
                     default_table=None, fallback=None, default_total=None,
                     reason=f"actual data of submission {data.submission_id} ({inst})", benchmark_column="A",
                     deduction_per_t=deduction)
-        sefa, used = _actual_sefa(data.model_json, data.row, year)
+        sefa, used, share, origins = _actual_details(data.model_json, data.row, year)
+        base.update(default_share_pct=share, precursor_origins=origins)
     else:
         dv = default_value(cn, where.code, year)
         if dv is not None and dv.total_with_markup is None:
@@ -114,6 +125,7 @@ def valuation(cn_text: str, country_text: str, given: str, date_year: int, quart
                     default_total=dv.total, reason=f"default value: {why}", benchmark_column="B",
                     deduction_per_t=0.0)
         sefa, used = _default_sefa(cn[:8], where.code, year, dv.route)
+        base.update(default_share_pct=100.0, precursor_origins=None)
     base.update(price_period=price.period if price else None, price=price.eur_per_tco2e if price else None,
                 sefa_per_t=sefa or 0.0, sefa_t_per_t=sefa, sefa_basis=used)
     return base
@@ -123,7 +135,8 @@ def _not_priced(base: dict[str, Any], source: str, reason: str, column: str | No
                 value: str | None = None) -> dict[str, Any]:
     """A line that owes nothing (exempt, out of scope) or cannot be valued (unresolved): kept, counted as zero in
     the sums and listed with its reason; an unresolved line also names the column and value at fault."""
-    return {**base, "counted": None, "source": source, "submission_id": None,
+    return {**base, "counted": None, "source": source, "submission_id": None, "default_share_pct": None,
+            "precursor_origins": None,
             "see_counted": None, "markup_pct": None, "default_table": None, "fallback": None, "default_total": None,
             "sefa_basis": None, "sefa_t_per_t": None, "benchmark_column": None, "price_period": None, "price": None, "reason": reason,
             "sefa_per_t": 0.0, "deduction_per_t": 0.0, "problem_column": column, "problem_value": value}

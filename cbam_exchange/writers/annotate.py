@@ -15,6 +15,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from cbam_exchange.checks.findings import Finding, Severity
+from cbam_exchange.errors import UnreadableInput
 from cbam_exchange.layouts import CellRef
 from cbam_exchange.readers.xlsx_cells import WorkbookCells
 from cbam_exchange.writers.atomic import atomic_output
@@ -23,8 +24,11 @@ _COLOURS = {Severity.ERROR: "FFFFC7CE", Severity.WARNING: "FFFFEB9C", Severity.I
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 _REL_VML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
-_AFTER_LEGACY = (b"<legacyDrawingHF", b"<picture", b"<oleObjects", b"<controls", b"<webPublishItems",
-                 b"<tableParts", b"<extLst", b"</worksheet>")
+# the children of <worksheet> that the schema puts after <legacyDrawing>
+_AFTER_LEGACY = {b"legacyDrawingHF", b"drawingHF", b"picture", b"oleObjects", b"controls", b"webPublishItems",
+                 b"tableParts", b"extLst"}
+_TAG = re.compile(rb"""<(/?)([\w:.-]+)(?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*(/?)>""")
+_R_NS = b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 
 
 def _comment_text(findings: list[Finding]) -> str:
@@ -66,11 +70,13 @@ def _vml_xml(cells: dict[str, list[Finding]]) -> bytes:
 class _Styles:
     """Adds one highlighted copy of each cell style that a finding's cell uses."""
 
-    def __init__(self, xml: bytes) -> None:
+    def __init__(self, xml: bytes, source: Path) -> None:
         self.xml = xml
         fills = re.search(rb"<fills count=\"(\d+)\">(.*?)</fills>", xml, re.S)
         xfs = re.search(rb"<cellXfs count=\"(\d+)\">(.*?)</cellXfs>", xml, re.S)
-        assert fills and xfs, "styles.xml without fills or cellXfs"
+        if not fills or not xfs:
+            raise UnreadableInput(str(source), "the workbook's styles have no fills or cell formats to highlight with",
+                                  location="xl/styles.xml", expected='<fills count="..."> and <cellXfs count="...">')
         self.fill_count = int(fills.group(1))
         self.xf_list = re.findall(rb"<xf\b[^>]*?(?:/>|>.*?</xf>)", xfs.group(2), re.S)
         self.new_fills: list[bytes] = []
@@ -106,6 +112,24 @@ class _Styles:
         return xml
 
 
+def _with_legacy_drawing(xml: bytes) -> bytes:
+    """The sheet with <legacyDrawing r:id="rIdCbam2"/> in its schema position, before the first direct child of
+    <worksheet> that follows it (an <extLst> nested in a conditional format's rule, as Excel writes for data bars,
+    is none), and the r namespace declared on <worksheet> if it is not already."""
+    root = next(_TAG.finditer(xml))
+    rows_end = xml.find(b"</sheetData>")  # the rows hold none of those children: not scanned, for speed
+    depth = 0
+    for m in _TAG.finditer(xml, max(root.end(), rows_end + len(b"</sheetData>"))):
+        closing, name, empty = m.groups()
+        if depth == 0 and (closing or name in _AFTER_LEGACY):
+            break
+        depth += -1 if closing else 0 if empty else 1
+    out = xml[:m.start()] + b'<legacyDrawing r:id="rIdCbam2"/>' + xml[m.start():]
+    if b"xmlns:r=" in root.group(0):
+        return out
+    return out[:root.start()] + root.group(0)[:-1] + b" " + _R_NS + b">" + out[root.end():]
+
+
 def _worst(findings: list[Finding]) -> Severity:
     order = [Severity.ERROR, Severity.WARNING, Severity.INFO]
     return min((f.severity for f in findings), key=order.index)
@@ -123,7 +147,7 @@ def annotate_workbook(source: Path, findings: Iterable[Finding], target: Path) -
     annotated = 0
     with zipfile.ZipFile(source) as zin:
         names = set(zin.namelist())
-        styles = _Styles(zin.read("xl/styles.xml"))
+        styles = _Styles(zin.read("xl/styles.xml"), source)
         replaced: dict[str, bytes] = {}
         added: dict[str, bytes] = {}
         content_types = zin.read("[Content_Types].xml")
@@ -165,11 +189,7 @@ def annotate_workbook(source: Path, findings: Iterable[Finding], target: Path) -
                 replaced[rels_name] = rels
             else:
                 added[rels_name] = rels
-            if b"xmlns:r=" not in xml[:2000]:
-                xml = xml.replace(b"<worksheet ", b'<worksheet xmlns:r="http://schemas.openxmlformats.org/'
-                                                  b'officeDocument/2006/relationships" ', 1)
-            anchor = min((xml.find(tag) for tag in _AFTER_LEGACY if xml.find(tag) >= 0), default=len(xml))
-            replaced[part] = xml[:anchor] + b'<legacyDrawing r:id="rIdCbam2"/>' + xml[anchor:]
+            replaced[part] = _with_legacy_drawing(xml)
             content_types = content_types.replace(
                 b"</Types>", f'<Override PartName="/{comments}" ContentType="application/vnd.openxmlformats-'
                              f'officedocument.spreadsheetml.comments+xml"/></Types>'.encode())
