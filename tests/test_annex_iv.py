@@ -4,6 +4,7 @@ value and source, "not provided" and "not applicable", and a summary that disclo
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -184,3 +185,27 @@ def test_bad_supplement_exits_2_naming_the_field(tmp_path: Path) -> None:
                "-o", str(tmp_path / "out"))
     assert run.returncode == 2 and "definitive.goods[0].sefa" in run.stderr and "Traceback" not in run.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the reports render at once only on Linux (fork)")
+def test_reports_rendered_at_once_read_as_those_rendered_one_after_another(tmp_path: Path) -> None:
+    from cbam_exchange.report.pages import page_texts
+
+    source = ROOT / "examples" / "steelworks-bf-bof.json"
+    supplement = SUPPLEMENTS / "steelworks-bf-bof.supplement.yaml"
+    texts = {}
+    for parallel in ("1", "0"):
+        out = tmp_path / parallel
+        run = subprocess.run([sys.executable, "-m", "cbam_exchange", "annex-iv", str(source), "--supplement",
+                              str(supplement), "-o", str(out)], capture_output=True, text=True, cwd=ROOT,
+                             timeout=600, env={**os.environ, "CBAM_PDF_PARALLEL": parallel})
+        assert run.returncode == 0, run.stderr
+        texts[parallel] = {}
+        for kind in ("operator-emissions-report", "summary-report"):
+            generated = json.loads((out / f"{kind}.json").read_text())["generated"]  # the one line that differs
+            texts[parallel][kind] = [page.replace(generated, "GENERATED")
+                                     for page in page_texts((out / f"{kind}.pdf").read_bytes())]
+    assert texts["1"] == texts["0"]
+    assert "GENERATED" in texts["1"]["summary-report"][0]
+    assert texts["1"]["operator-emissions-report"] != texts["1"]["summary-report"]  # each report in its own file
+    assert texts["1"]["summary-report"][0].startswith("Operator's summary emissions report")

@@ -137,3 +137,26 @@ def test_the_draft_ranks_site_items_by_contribution_and_shows_the_balance(tmp_pa
     assert "Not attributed to CBAM production processes" in html and "Flows not associated with CBAM goods" in html
     assert "waste gas exported" in html
     assert "lowest" not in html.split("9. Goods")[1].split("10. Precursors")[0]
+
+
+def test_a_draft_rendered_in_this_process_reads_as_one_rendered_by_the_early_child(
+        draft: Path, submission_with_findings: Path, tmp_path: Path) -> None:
+    """CBAM_PDF_PARALLEL=0 renders in the command's own process; `draft` was rendered by the child forked before the
+    submission was read (Linux, two cores) or here: the pages are the same either way, and each checks the other."""
+    import os
+
+    def pages(path: Path) -> list[str]:
+        with pikepdf.open(path) as pdf:  # kept open while its attachment is read
+            return json.loads(pdf.attachments["pages.json"].get_file().read_bytes())["pages"]
+
+    here = tmp_path / "here.pdf"
+    env = {**os.environ, "CBAM_PDF_PARALLEL": "0"}
+    run = subprocess.run([sys.executable, "-m", "cbam_exchange", "report", str(submission_with_findings), "-o",
+                          str(here)], capture_output=True, text=True, cwd=ROOT, timeout=300, env=env)
+    assert run.returncode == 1, run.stderr  # written, with the fixture's findings of severity error
+    assert pages(here) == pages(draft) and len(pages(here)) > 3
+    run = subprocess.run([sys.executable, "-m", "cbam_exchange", "report", "check", str(draft)], capture_output=True,
+                         text=True, cwd=ROOT, timeout=300, env=env)
+    assert run.returncode == 0, run.stdout + run.stderr
+    run = cbam("report", "check", str(here))
+    assert run.returncode == 0, run.stdout + run.stderr

@@ -1,6 +1,6 @@
-"""The one rendering path (render.weasy): documents rendered at once in a forked child come out as rendered one
-after another, a child that dies or fails costs nothing, a failure here never leaves the child blocked, and
-WeasyPrint imports without spawning `ctypes.util.find_library`'s subprocesses."""
+"""The one rendering path (render.weasy): documents rendered in a forked child (early, or at once) come out as
+rendered here, a child that dies or fails costs nothing, a failure here never leaves a child behind, and WeasyPrint
+imports without spawning `ctypes.util.find_library`'s subprocesses."""
 
 from __future__ import annotations
 
@@ -85,14 +85,14 @@ def test_a_failure_here_ends_the_child_rather_than_leaving_it_blocked(monkeypatc
 
 def test_parallel_rendering_off_by_the_environment_or_with_threads(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CBAM_PDF_PARALLEL", "0")
-    assert not weasy.fork_pays()
+    assert not weasy.fork_pays(idle_core=False)
     monkeypatch.setenv("CBAM_PDF_PARALLEL", "1")
-    assert weasy.fork_pays() == (sys.platform == "linux")
+    assert weasy.fork_pays(idle_core=True) == (sys.platform == "linux")
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        assert not weasy.fork_pays()  # forking beside another thread is not safe
+        assert not weasy.fork_pays(idle_core=False)  # forking beside another thread is not safe
     finally:
         stop.set()
         other.join()
@@ -103,11 +103,12 @@ def test_parallel_rendering_waits_for_an_idle_core(monkeypatch: pytest.MonkeyPat
     monkeypatch.delenv("CBAM_PDF_PARALLEL", raising=False)
     monkeypatch.setattr(weasy, "_cores", lambda: 2)
     monkeypatch.setattr(os, "getloadavg", lambda: (2.4, 2.0, 1.0))
-    assert not weasy.fork_pays()
+    assert not weasy.fork_pays(idle_core=True)
+    assert weasy.fork_pays(idle_core=False)  # the early child costs no CPU: it needs no idle core
     monkeypatch.setattr(os, "getloadavg", lambda: (0.3, 0.5, 0.5))
-    assert weasy.fork_pays()
+    assert weasy.fork_pays(idle_core=True)
     monkeypatch.setattr(weasy, "_cores", lambda: 1)
-    assert not weasy.fork_pays()
+    assert not weasy.fork_pays(idle_core=True) and not weasy.fork_pays(idle_core=False)
 
 
 @linux_only
@@ -129,3 +130,83 @@ def test_weasyprint_imports_without_find_library_subprocesses() -> None:
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("0 "), out.stdout
+
+
+EARLY = """
+import os, signal, sys
+from cbam_exchange.render.weasy import Early, render
+from cbam_exchange.report.pages import page_texts
+from cbam_exchange.resources import data_dir
+
+css, base = data_dir("templates") / "report" / "draft.css", data_dir("templates")
+html = "<!DOCTYPE html><html lang='en'><body><h1>Early draft</h1>" + "".join(
+    f"<table><tr><th>Row {i}</th><td>{i * 1234.5:,.1f}</td></tr></table>" for i in range(200)) + "</body></html>"
+
+def no_child_left():
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+case = sys.argv[1]
+early = Early(css, base)
+child = early._child
+if case == "off":
+    print("child" if child else "no child")
+    sys.exit(0)
+assert child is not None and "weasyprint" not in sys.modules  # forked; this process never imported WeasyPrint
+if case == "renders":
+    pdf = early.render(html)
+    assert "weasyprint" not in sys.modules, "rendered here, not in the child"
+elif case == "dies":
+    os.kill(child[0], signal.SIGKILL)
+    pdf = early.render(html)  # the child is gone: rendered here instead
+    assert "weasyprint" in sys.modules
+elif case == "two":  # two documents: the child renders them (at once, CBAM_PDF_PARALLEL=1) and keeps the order
+    other = html.replace("Early draft", "Second document")
+    pdf, second = early.render_all([html, other])
+    assert "weasyprint" not in sys.modules
+    assert page_texts(second) == page_texts(render(other, css, base)) and "Second document" in page_texts(second)[0]
+elif case == "abandoned":
+    with early:
+        pass  # this process failed before the HTML existed
+    assert no_child_left()
+    print("ended")
+    sys.exit(0)
+assert no_child_left()
+assert page_texts(pdf) == page_texts(render(html, css, base)), "pages differ from those rendered here"
+print(len(page_texts(pdf)), "pages")
+"""
+
+
+def early(case: str, parallel: str = "1") -> str:
+    out = subprocess.run([sys.executable, "-c", EARLY, case], capture_output=True, text=True, cwd=ROOT, timeout=300,
+                         env={**os.environ, "CBAM_PDF_PARALLEL": parallel})
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+@linux_only
+def test_an_early_child_renders_the_pages_this_process_would() -> None:
+    answer = early("renders")
+    assert answer.endswith("pages") and answer != "1 pages", answer  # several pages came back whole
+
+
+@linux_only
+def test_an_early_child_renders_several_documents_in_order() -> None:
+    assert early("two").endswith("pages")
+
+
+@linux_only
+def test_an_early_child_that_dies_leaves_the_document_to_this_process() -> None:
+    assert early("dies").endswith("pages")
+
+
+@linux_only
+def test_an_early_child_whose_document_never_comes_is_ended() -> None:
+    assert early("abandoned") == "ended"
+
+
+def test_no_early_child_with_parallel_rendering_off() -> None:
+    assert early("off", parallel="0") == "no child"

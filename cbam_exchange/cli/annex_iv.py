@@ -26,13 +26,14 @@ def annex_iv(file: Path, supplement: Path | None, output: Path, year: int | None
     """
     from cbam_exchange.annex_iv.build import build_reports
     from cbam_exchange.readers.supplement import read_with_supplement
-    from cbam_exchange.render.annex_iv import write_reports
+    from cbam_exchange.render.annex_iv import renderer, write_reports
 
     if output.exists() and not output.is_dir():
         raise click.UsageError(f"{output} exists and is not a folder")
-    submission = read_with_supplement(file, supplement)
-    full, summary = build_reports(submission, year=year, file=file, supplement=supplement)
-    written = write_reports([(report.to_dict(), output / report.kind) for report in (full, summary)])
+    with renderer() as pdf_renderer:  # a child imports WeasyPrint while the workbook is read
+        submission = read_with_supplement(file, supplement)
+        full, summary = build_reports(submission, year=year, file=file, supplement=supplement)
+        written = write_reports([(r.to_dict(), output / r.kind) for r in (full, summary)], pdf_renderer)
     missing = sum(1 for s in full.sections for i in s.items if i.status == "not provided")
     click.echo(f"wrote {', '.join(str(p) for p in written)} ({missing} item(s) of the full report not provided)",
                err=True)

@@ -6,12 +6,15 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cbam_exchange import __version__
 from cbam_exchange.render.environment import html_environment
 from cbam_exchange.resources import data_dir
 from cbam_exchange.writers.atomic import atomic_output, write_text_atomic
+
+if TYPE_CHECKING:
+    from cbam_exchange.render.weasy import Early
 
 
 def show(value: Any) -> str:
@@ -62,13 +65,17 @@ def _attach(raw: bytes, doc: dict[str, Any]) -> bytes:
     return out.getvalue()
 
 
-def write_reports(reports: list[tuple[dict[str, Any], Path]]) -> list[Path]:
+def renderer() -> Early:
+    """The reports' renderer, started before the submission is read (`render.weasy.Early`)."""
+    from cbam_exchange.render.weasy import Early
+
+    return Early(data_dir("templates") / "annex_iv" / "report.css", data_dir("templates"))
+
+
+def write_reports(reports: list[tuple[dict[str, Any], Path]], pdf_renderer: Early) -> list[Path]:
     """Write STEM.json and STEM.pdf atomically for each (report, STEM); returns the paths written. The reports are
     independent documents: they render at once where two cores allow (`render.weasy.render_all`)."""
-    from cbam_exchange.render.weasy import render_all
-
-    css = data_dir("templates") / "annex_iv" / "report.css"
-    raws = render_all([report_html(doc) for doc, _ in reports], css, data_dir("templates"))
+    raws = pdf_renderer.render_all([report_html(doc) for doc, _ in reports])
     written: list[Path] = []
     for (doc, stem), raw in zip(reports, raws):
         json_path, pdf_path = stem.with_name(stem.name + ".json"), stem.with_name(stem.name + ".pdf")

@@ -18,13 +18,16 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cbam_exchange import __version__
 from cbam_exchange.errors import UnreadableInput
 from cbam_exchange.report.evidence import CONTEXT, FINDINGS, MANIFEST, PAGES, RECOMPUTATION, build, makers, sha256
 from cbam_exchange.report.pages import differences, page_texts
 from cbam_exchange.report.xmp import NS
+
+if TYPE_CHECKING:
+    from cbam_exchange.render.weasy import Early
 
 INTACT, ALTERED, NOT_REPRODUCIBLE = "intact", "altered", "cannot reproduce"
 
@@ -82,13 +85,22 @@ def _json(files: dict[str, bytes], name: str, result: CheckResult) -> Any:
 
 def _reproduce(files: dict[str, bytes], manifest: dict[str, Any], shown: list[str], result: CheckResult) -> None:
     """Same version: derive the findings, recomputation and pages again from the submission and compare."""
-    from cbam_exchange.report.pdf import decisions_from, html_for, render_pdf
+    from cbam_exchange.report.pdf import early_renderer
 
     source = manifest["submission"]
     context = _json(files, CONTEXT, result) if CONTEXT in files else None
     if not isinstance(context, dict):
         result.alter(f"{CONTEXT} is missing or unreadable: the pages cannot be rendered again")
         return
+    with early_renderer() as renderer:  # a child imports WeasyPrint while the submission is read again
+        _render_again(files, manifest, shown, result, context, renderer)
+
+
+def _render_again(files: dict[str, bytes], manifest: dict[str, Any], shown: list[str], result: CheckResult,
+                  context: dict[str, Any], renderer: Early) -> None:
+    from cbam_exchange.report.pdf import decisions_from, html_for
+
+    source = manifest["submission"]
     try:
         report, again = build(source, files[source], manifest.get("year"))
     except UnreadableInput as exc:
@@ -106,7 +118,7 @@ def _reproduce(files: dict[str, bytes], manifest: dict[str, Any], shown: list[st
         result.alter(f"{CONTEXT}: the verifier's decisions recorded in it cannot be read ({label(exc)})")
         return
     html = html_for(report, again, source, str(context.get("generated")), decisions)
-    for problem in differences(shown, page_texts(render_pdf(html))):
+    for problem in differences(shown, page_texts(renderer.render(html))):
         result.alter(problem)
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cbam_exchange import __version__
 from cbam_exchange.report.context import draft_context
@@ -18,6 +18,9 @@ from cbam_exchange.verification.decisions import Decisions, parse_decisions
 from cbam_exchange.render.environment import html_environment
 from cbam_exchange.resources import data_dir
 from cbam_exchange.writers.atomic import atomic_output, write_text_atomic
+
+if TYPE_CHECKING:
+    from cbam_exchange.render.weasy import Early
 
 _MIME = {".json": "application/json", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 KEYWORDS = "CBAM; verification report; DRAFT; not a verification opinion"
@@ -50,10 +53,11 @@ def decisions_from(recorded: dict[str, Any] | None) -> Decisions | None:
     return parse_decisions(recorded["data"], recorded["name"]) if recorded else None
 
 
-def render_pdf(html: str) -> bytes:
-    from cbam_exchange.render.weasy import render
+def early_renderer() -> Early:
+    """The draft's renderer, started before the submission is read (`render.weasy.Early`)."""
+    from cbam_exchange.render.weasy import Early
 
-    return render(html, stylesheet_path(), data_dir("templates"))
+    return Early(stylesheet_path(), data_dir("templates"))
 
 
 def standalone_html(html: str) -> str:
@@ -103,13 +107,14 @@ def write_draft(source: Path, target: Path, *, year: int | None = None,
     if decisions is not None:
         # recorded as JSON and parsed from that record, exactly as `check` will parse it
         recorded = {"name": decisions[0], "data": json.loads(json.dumps(decisions[1], default=str))}
-    parsed = decisions_from(recorded)
-    report, files = build(source.name, source.read_bytes(), year)
-    files[CONTEXT] = render_inputs(generated, recorded, report.year)
-    html = html_for(report, files, source.name, generated, parsed)
-    if html_target is not None:
-        write_text_atomic(html_target, standalone_html(html))
-    pdf = render_pdf(html)
+    with early_renderer() as renderer:  # a child imports WeasyPrint meanwhile, where a second core can help
+        parsed = decisions_from(recorded)
+        report, files = build(source.name, source.read_bytes(), year)
+        files[CONTEXT] = render_inputs(generated, recorded, report.year)
+        html = html_for(report, files, source.name, generated, parsed)
+        if html_target is not None:
+            write_text_atomic(html_target, standalone_html(html))
+        pdf = renderer.render(html)
     files[PAGES] = dumps({"pages": page_texts(pdf)})
     files[MANIFEST] = manifest(files, source.name, report.year)
     s = report.submission
