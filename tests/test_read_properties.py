@@ -112,6 +112,43 @@ def test_any_string_reads_exactly(text: str, how: str) -> None:
     assert value == text
 
 
+# one cell of row 7: its column, how its reference is written, its value
+row_cells = st.lists(st.tuples(st.integers(1, 8), st.sampled_from(["this", "this", "this", "other", "none"]),
+                               st.integers(0, 999)), min_size=1, max_size=12)
+
+
+@settings(SETTINGS, max_examples=200)
+@given(cells=row_cells, wanted=st.frozensets(st.integers(1, 8), min_size=1, max_size=4),
+       every=st.sampled_from([None, "this", "other"]))
+def test_reading_some_columns_of_a_row_finds_what_reading_the_whole_sheet_finds(cells: list, wanted: frozenset,
+                                                                                 every: str | None) -> None:
+    """The reader slices the wanted cells out of a row when the row proves it can (every cell numbered, in this
+    row, once): columns out of order, repeated, numbered for another row or not numbered at all must still read
+    as a whole-sheet parse reads them, and a regular row as written; so must a row after the last one announced,
+    which the sliced reading does not look at until asked."""
+    written = {"this": ' r="{}7"', "other": ' r="{}8"', "none": ""}
+    cells = [(col, every or how, value) for col, how, value in cells]  # or every cell written the same way
+    xml = "".join(f"<c{written[how].format(index_to_col(col))}><v>{value}</v></c>" for col, how, value in cells)
+    path = _book(f'<row r="6"><c r="A6"><v>-1</v></c></row><row r="7">{xml}</row>'
+                 '<row r="8"><c r="A8"><v>-2</v></c></row>')
+    sliced = WorkbookCells(path, {"S": {7: wanted, 8: frozenset({1})}})
+    whole = WorkbookCells(path, {})
+    before = WorkbookCells(path, {"S": {6: frozenset({1})}})
+    regular = all(how == "this" for _, how, _ in cells) and len({col for col, _, _ in cells}) == len(cells)
+    try:
+        for col in sorted(wanted) + list(range(1, 10)):  # the wanted ones first, then any other of the row
+            ref = CellRef("S", 7, col)
+            got = sliced.raw(ref)
+            assert got == whole.raw(ref) == before.raw(ref), (col, xml)
+            if regular:
+                assert got == next((float(v) for c, _, v in cells if c == col), None), (col, xml)
+        assert sliced.raw(CellRef("S", 8, 1)) == whole.raw(CellRef("S", 8, 1)) == before.raw(CellRef("S", 8, 1)) == -2
+        assert before.raw(CellRef("S", 6, 1)) == -1
+    finally:
+        for cells_read in (sliced, whole, before):
+            cells_read.close()
+
+
 refs = st.tuples(st.booleans(), st.integers(1, 200), st.booleans(), st.integers(1, 500))
 
 

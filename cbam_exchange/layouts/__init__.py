@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
@@ -46,7 +46,7 @@ class CellRef:
             raise ValueError(f"not a cell reference: {text!r}")
         return cls(m["sheet"], int(m["row"]), col_to_index(m["col"]))
 
-    @property
+    @cached_property
     def cell(self) -> str:
         return f"{index_to_col(self.col)}{self.row}"
 
@@ -90,14 +90,24 @@ class FieldSpec:
     down: int = 0
     item: str | None = None
 
-    def cells_for(self, n: int) -> list[CellRef]:
-        """The cells of this field in the n-th (1-based) table item."""
-        base = self.ref.offset(rows=self.step * (n - 1))
-        if self.across:
-            return [base.offset(cols=k) for k in range(self.across)]
-        if self.down:
-            return [base.offset(rows=k) for k in range(self.down)]
-        return [base]
+    def cells_for(self, n: int) -> tuple[CellRef, ...]:
+        """The cells of this field in the n-th (1-based) table item; made once per process, since every workbook
+        read asks for the same ones (and each CellRef keeps its cell name once computed)."""
+        cells = self._cells.get(n)
+        if cells is None:
+            base = self.ref.offset(rows=self.step * (n - 1))
+            if self.across:
+                cells = tuple(base.offset(cols=k) for k in range(self.across))
+            elif self.down:
+                cells = tuple(base.offset(rows=k) for k in range(self.down))
+            else:
+                cells = (base,)
+            self._cells[n] = cells
+        return cells
+
+    @cached_property
+    def _cells(self) -> dict[int, tuple[CellRef, ...]]:
+        return {}
 
 
 @dataclass(frozen=True)

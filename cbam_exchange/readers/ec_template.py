@@ -80,6 +80,8 @@ class _Reading:
 
     def input_value(self, ref: CellRef, typ: str, path: str) -> tuple[Any, bool]:
         """(value, cell is used) for an input cell; records source and notes."""
+        if self.cells.is_blank(ref):
+            return None, False
         raw = self.cells.raw(ref)
         formula = self.cells.formula(ref)
         if raw is None and formula is None:

@@ -116,8 +116,14 @@ class WorkbookCells:
         return self._sheets[sheet]
 
     def _cell(self, ref: CellRef) -> Cell | None:
-        rows = self._rows(ref.sheet)
+        rows = self._sheets.get(ref.sheet) or self._rows(ref.sheet)
         return None if rows is None else rows.cell(ref.cell, ref.row)
+
+    def is_blank(self, ref: CellRef) -> bool:
+        """True where the cell is absent or holds neither a value nor a formula: most input cells of a template
+        (one look-up instead of raw() and formula())."""
+        cell = self._cell(ref)
+        return cell is None or (cell.value is None and cell.formula is None)
 
     def has_sheet(self, sheet: str) -> bool:
         return sheet in self.sheet_parts

@@ -6,7 +6,9 @@ starts an element of the SpreadsheetML namespace written without a prefix, so it
 that: UTF-8, no `<!` (DOCTYPE, comment, CDATA) and no `<?` after the XML declaration, the main namespace declared as
 the root's default namespace and no namespace declared anywhere else, every row numbered and in ascending order.
 XML forbids a literal `<` in attribute values and text, so under those conditions the slices are exactly the row
-elements. Anything else (prefixes, UTF-16, CDATA, rows without `r`, …) takes the full parse.
+elements. Anything else (prefixes, UTF-16, CDATA, rows without `r`, …) takes the full parse. The proof covers the
+part up to the first row numbered beyond the last one wanted (about half of a filled template's bytes): what follows
+is not looked at unless a cell there is asked for, which the full parse then finds.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from functools import cache
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -29,23 +31,23 @@ _UTF8_DECL = re.compile(rb'encoding\s*=\s*["\'](?:utf-?8)["\']', re.I)
 _START_TAG = re.compile(rb'<([A-Za-z_][\w.-]*)((?:\s+[\w:.-]+\s*=\s*(?:"[^"<]*"|\'[^\'<]*\'))*)\s*(/?)>')
 _ATTR = re.compile(rb'([\w:.-]+)\s*=\s*(?:"([^"<]*)"|\'([^\'<]*)\')')
 _ROW_TAG = re.compile(rb'<row[\s/>]')
-_CELL_R_FIRST = re.compile(rb'<c r="([A-Z]{1,3}([0-9]+))"')
-_ROW_R_FIRST = re.compile(rb'<row\s+r="([0-9]+)"')
+_CELL_R_FIRST = re.compile(rb'<c r="([A-Z]{1,3}[0-9]+)"')
+_ROW_R_FIRST = re.compile(rb'<row(?:\s+r="([0-9]+)")?')  # every '<row', with its number where r comes first
 _SHEET_DATA = re.compile(rb'<sheetData[\s/>]')
+_MARKUP = re.compile(rb'<[!?]')  # DOCTYPE, comment, CDATA or processing instruction: one scan finds any
 _SHARED_MASTERS = etree.XPath("*/*[@t='shared'][@ref]")  # the <f> of a row's cells that start a shared formula
 _SHEET_DATA_END = re.compile(rb'</sheetData\s*>')
 _CELL_REF = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]+)")
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """What one `<c>` holds: its type, cached value text, and formula (text and shared-formula attributes)."""
+class Cell(NamedTuple):
+    """What one `<c>` holds: its type, cached value text, and formula (text and shared-formula index). A tuple:
+    thousands are made per workbook, and a frozen dataclass costs several times as much to build."""
 
     type: str
     value: str | None
     formula: str | None
     shared_index: str | None = None
-    shared_range: str | None = None
 
 
 def column_index(letters: str) -> int:
@@ -56,8 +58,10 @@ def column_index(letters: str) -> int:
 
 
 _C, _V, _F, _IS, _T, _R = (tags(n) for n in ("c", "v", "f", "is", "t", "r"))
+_ABSENT = object()
 # the refs of a row's cells joined by spaces, all in one row: 'A5 B5 L5 '
 _SAME_ROW_REFS = re.compile(r"(?:[A-Z]{1,3}(?P<n>[1-9][0-9]*) )(?:[A-Z]{1,3}(?P=n) )*")
+_SAME_ROW_REFS_BYTES = re.compile(_SAME_ROW_REFS.pattern.encode())
 
 
 def text_of(element: etree._Element) -> str:
@@ -73,7 +77,9 @@ def text_of(element: etree._Element) -> str:
 
 
 def decode_cell(c: etree._Element, file: str, part: str) -> Cell:
-    value = formula = si = shared_ref = None
+    if not len(c):  # no value and no formula: a formatted empty cell, most of a template's input cells
+        return _empty_cell(c.get("t", "n"))
+    value = formula = si = None
     for child in c:
         tag = child.tag
         if tag in _V:
@@ -81,14 +87,21 @@ def decode_cell(c: etree._Element, file: str, part: str) -> Cell:
         elif tag in _F:
             formula = child.text or ""
             if child.get("t") == "shared":
-                si, shared_ref = child.get("si"), child.get("ref")
+                si = child.get("si")
         elif tag in _IS:
             value = text_of(child)
     if value is not None and len(value) > LIMITS.string_chars:
         raise UnreadableInput(file, "a cell holds a longer text than Excel allows",
                               location=f"{part} {c.get('r') or ''}".strip(), found=f"{len(value):,} characters",
                               expected=f"at most {LIMITS.string_chars:,} (limit per string)")
-    return Cell(c.get("t", "n"), value, formula, si, shared_ref)
+    return Cell(c.get("t", "n"), value, formula, si)
+
+
+_EMPTY = {typ: Cell(typ, None, None) for typ in ("n", "s", "str", "b", "e", "d", "inlineStr")}
+
+
+def _empty_cell(typ: str) -> Cell:
+    return _EMPTY.get(typ) or Cell(typ, None, None)
 
 
 def index_row(row: etree._Element, number: int, file: str, part: str) -> dict[str, etree._Element]:
@@ -138,19 +151,45 @@ def _cells_of(data: bytes, number: int, start: int, end: int, columns: Collectio
     stop = data.rfind(b"</row", start, end)
     stop = end if stop < 0 else stop
     found = _CELL_R_FIRST.findall(data, start, stop)
-    digits = str(number).encode()
-    if (len(found) != data.count(b"<c", start, stop) or len({ref for ref, _ in found}) != len(found)
-            or any(row != digits for _, row in found)):
+    refs = set(found)  # fewer than the cells: a reference written twice
+    digits = b"%d" % number
+    if len(found) != data.count(b"<c", start, stop) or len(refs) != len(found):
         return None
+    if found:
+        same = _SAME_ROW_REFS_BYTES.fullmatch(b" ".join(found) + b" ")
+        if same is None or same["n"] != digits:
+            return None
     out = []
-    for col in sorted(columns):
-        ref = _letters(col) + digits
-        at = data.find(b'<c r="' + ref + b'"', start, stop)
-        if at >= 0:
-            until = data.find(b"<c", at + 2, stop)
-            out.append((ref, at, stop if until < 0 else until))
-    out.sort(key=lambda cell: cell[1])
+    find = data.find
+    at = start
+    for letters in _letters_of(columns):
+        ref = letters + digits
+        if ref in refs:  # only cells the row has: an absent one needs no search
+            needle = b'<c r="' + ref + b'"'
+            first = find(needle, at, stop)  # cells are written left to right: look on from the previous one
+            if first < 0:
+                first = find(needle, start, stop)
+            until = find(b"<c", first + 2, stop)
+            at = stop if until < 0 else until
+            out.append((ref, first, at))
+    out.sort(key=_second)
     return out
+
+
+def _second(cell: tuple[bytes, int, int]) -> int:
+    return cell[1]
+
+
+def _letters_of(columns: Collection[int]) -> tuple[bytes, ...]:
+    """The column letters of `columns`, left to right (the layouts' frozensets repeat from row to row)."""
+    if isinstance(columns, frozenset):
+        return _sorted_letters(columns)
+    return tuple(_letters(col) for col in sorted(columns))
+
+
+@cache
+def _sorted_letters(columns: frozenset[int]) -> tuple[bytes, ...]:
+    return tuple(_letters(col) for col in sorted(columns))
 
 
 @cache
@@ -176,11 +215,13 @@ class SheetRows:
         self._partial: dict[int, tuple[int, int, Collection[int]]] = {}
         self._unread: dict[int, tuple[int, int]] = {}  # fast path: rows not parsed -> their slice
         self._sliced = False  # the fast path ran
+        self._beyond: int | None = None  # fast path: rows after this one were not looked at
         self._wanted = wanted if wanted is not None else ()
         self._indexed: set[int] = set()
         self._all_rows = wanted is None
         self._root_tag: tuple[bytes, bytes] = (b"", b"")  # the part's prolog and root start tag, and the root's name
-        self._cells: dict[str, etree._Element | Cell] = {}  # reference -> element (decoded on first use) or Cell
+        # reference -> element (decoded on first use), Cell, or _ABSENT (no such cell, once its row was read)
+        self._cells: dict[str, etree._Element | Cell | object] = {}
         self._masters: dict[str, tuple[int, int, str]] = {}  # shared-formula index -> (row, col, formula)
         self._data = data  # for shared formulas and for rows or cells asked for beyond `wanted`
         self._all_masters = False
@@ -196,13 +237,19 @@ class SheetRows:
 
     def cell(self, ref: str, row: int) -> Cell | None:
         """The cell at reference `ref` (canonical, such as 'L27') in row number `row`."""
+        found = self._cells.get(ref)
+        if found.__class__ is Cell:  # decoded before: the common case
+            return found  # type: ignore[return-value]
+        if found is _ABSENT:  # looked for before, where its row's cells were all known
+            return None
         element = self._elements.pop(row, None)
         if element is not None:
             self._cells.update(index_row(element, row, self.file, self.part))
             self._indexed.add(row)
         found = self._cells.get(ref)
-        if found is None and not self._sliced and not self._all_rows and row not in self._wanted:
-            self._all_rows = True  # a row the caller did not announce, after a full parse: keep every row
+        if found is None and not self._all_rows and (
+                (not self._sliced and row not in self._wanted) or (self._beyond is not None and row > self._beyond)):
+            self._all_rows = True  # a row the caller did not announce or the fast path did not reach: keep every row
             self._full(self._data, None, keep_new_only=True)
             return self.cell(ref, row)
         span = None
@@ -219,7 +266,10 @@ class SheetRows:
                 self._cells.update({r: c for r, c in index_row(element, row, self.file, self.part).items()
                                     if r not in self._cells})
             found = self._cells.get(ref)
-        if found is None or isinstance(found, Cell):
+        if found is None:
+            self._cells[ref] = _ABSENT
+            return None
+        if isinstance(found, Cell):
             return found
         self._cells[ref] = cell = decode_cell(found, self.file, self.part)
         return cell
@@ -257,7 +307,7 @@ class SheetRows:
         if decl is None or (b"encoding" in decl.group(0) and not _UTF8_DECL.search(decl.group(0))):
             return False
         root = _START_TAG.match(data, decl.end())
-        if root is None or root.group(3) or b"<!" in data or data.find(b"<?", decl.end()) >= 0:
+        if root is None or root.group(3) or b"<!" in data[:decl.end()]:
             return False
         attrs = {m.group(1): (m.group(2) if m.group(2) is not None else m.group(3))
                  for m in _ATTR.finditer(root.group(2))}
@@ -270,17 +320,31 @@ class SheetRows:
         body = _SHEET_DATA.search(data, root.end())
         if body is None:
             return False
-        closing = _SHEET_DATA_END.search(data, body.end())
-        if closing is None and not body.group(0).endswith(b"/"):
-            return False  # no end tag: malformed, the full parse says so
-        end = closing.start() if closing else body.end()  # <sheetData/>: no rows
-        if data.find(b"xmlns", root.end(), end) >= 0:  # a namespace declared between the root and the rows' end
-            return False
-        starts = [m.start() for m in _ROW_TAG.finditer(data, body.end(), end)]
-        numbered = [(m.start(), int(m.group(1))) for m in _ROW_R_FIRST.finditer(data, body.end(), end)]
-        if len(numbered) == len(starts):  # every row written with r first, as Excel and LibreOffice write it
-            numbers = [n for _, n in numbered]
+        # the rows after the last one wanted are neither checked nor sliced: the first row numbered beyond it
+        # ends what this path reads, and a cell asked for beyond it is found by the full parse
+        numbered, cut, last = [], None, max(wanted, default=0)
+        if not body.group(0).endswith(b"/"):
+            for m in _ROW_R_FIRST.finditer(data, body.end()):
+                if m.group(1) is not None and int(m.group(1)) > last:
+                    cut = m.start()
+                    break
+                numbered.append((m.start(), m.group(1)))
+        close_at = data.find(b"</sheetData", body.end(), len(data) if cut is None else cut)
+        closing = _SHEET_DATA_END.match(data, close_at) if close_at >= 0 else None
+        if (close_at >= 0 or cut is None) and closing is None and not body.group(0).endswith(b"/"):
+            return False  # no end tag, or a strange one: malformed, the full parse says so
+        if closing is not None:
+            end, cut = closing.start(), None
         else:
+            end = body.end() if cut is None else cut  # <sheetData/>: no rows
+        # from the declaration to the end of what is read, every '<' opens an element of the main namespace
+        if _MARKUP.search(data, decl.end(), end) or data.find(b"xmlns", root.end(), end) >= 0:
+            return False
+        numbered = [(a, n) for a, n in numbered if a < end]
+        if all(n is not None for _, n in numbered):  # every row written with r first, as Excel and LibreOffice do
+            starts, numbers = [a for a, _ in numbered], [int(n) for _, n in numbered]
+        else:
+            starts = [m.start() for m in _ROW_TAG.finditer(data, body.end(), end)]
             numbers = []
             for start in starts:
                 tag = _START_TAG.match(data, start)
@@ -293,7 +357,7 @@ class SheetRows:
         bounds = list(zip(starts, starts[1:] + [end]))
         chosen = [(n, a, b) for n, (a, b) in zip(numbers, bounds) if n in wanted]
         columns = wanted if isinstance(wanted, Mapping) else {}
-        pieces, expected = [], []
+        pieces, expected, partial = [], [], {}
         for n, a, b in chosen:
             cells = _cells_of(data, n, a, b, columns.get(n))
             if cells is None:
@@ -301,9 +365,8 @@ class SheetRows:
                 expected.append((n, None))
             else:
                 pieces.extend((b'<row r="%d">' % n, *(data[x:y] for _, x, y in cells), b"</row>"))
-                expected.append((n, [ref for ref, _, _ in cells]))
-                self._partial[n] = (a, b, columns[n])
-        self._root_tag = (data[:root.end()], root.group(1))
+                expected.append((n, b" ".join([ref for ref, _, _ in cells]).decode().split()))
+                partial[n] = (a, b, columns[n])
         xml = b"".join((data[:root.end()], b"<sheetData>", *pieces, b"</sheetData></", root.group(1), b">"))
         if xml.count(b"<c") > LIMITS.cells:
             raise UnreadableInput(self.file, "a sheet holds more cells than the reader accepts", location=self.part,
@@ -312,10 +375,21 @@ class SheetRows:
         rows = list(sheet_data) if sheet_data is not None else []
         if len(rows) != len(chosen) or any(row.get("r") != str(n) for row, (n, _, _) in zip(rows, chosen)):
             return False
-        for row, (_, refs) in zip(rows, expected):
-            if refs is not None and [c.get("r") for c in row] != [r.decode() for r in refs]:
+        elements, cells_found = {}, {}
+        for row, (number, refs) in zip(rows, expected):
+            if refs is None:
+                elements[number] = row  # a whole row: indexed on first use
+                continue
+            found = [c.get("r") for c in row]
+            if found != refs:
                 return False
-        self._elements = {number: row for row, (number, _, _) in zip(rows, chosen)}
+            cells_found.update(zip(found, row))  # exactly the cells sliced, each once and in this row
+        self._root_tag = (data[:root.end()], root.group(1))
+        self._partial = partial
+        self._elements = elements
+        self._cells.update(cells_found)
+        self._indexed.update(partial)
         self._unread = {n: span for n, span in zip(numbers, bounds) if n not in wanted}
+        self._beyond = None if cut is None else last
         self._sliced = True
         return True
