@@ -34,7 +34,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
                     ["tests/test_materiality_teeth.py", "tests/test_materiality_edges.py", "tests/test_verification.py",
                      "-k", "not commission and not bad_decisions_file"]),
     "arithmetic": ("cbam_exchange/checks/rules/arithmetic.py",
-                   ["tests/test_mutation_teeth.py", "tests/test_silent_answers.py"]),
+                   ["tests/test_arithmetic_teeth.py", "tests/test_mutation_teeth.py", "tests/test_silent_answers.py"]),
     "units": ("cbam_exchange/checks/rules/units.py",
               ["tests/test_units_teeth.py", "tests/test_mutation_teeth.py", *_SLOW]),
     "waivers": ("cbam_exchange/checks/waivers.py",
@@ -42,8 +42,8 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "attribution": ("cbam_exchange/calc/attribution.py",
                     ["tests/test_attribution_teeth.py", "tests/test_mutation_teeth.py", *_SLOW]),
     "annotate": ("cbam_exchange/writers/annotate.py", ["tests/test_annotate_teeth.py", "tests/test_annotate_edges.py"]),
-    "xlsx_cells": ("cbam_exchange/readers/xlsx_cells.py", ["tests/test_reader_teeth.py"]),
-    "xlsx_sheet": ("cbam_exchange/readers/xlsx_sheet.py", ["tests/test_reader_teeth.py"]),
+    "xlsx_cells": ("cbam_exchange/readers/xlsx_cells.py", ["tests/test_reader_teeth.py", "tests/test_reader_edges.py"]),
+    "xlsx_sheet": ("cbam_exchange/readers/xlsx_sheet.py", ["tests/test_reader_teeth.py", "tests/test_reader_edges.py"]),
 }
 # where only some functions of a module are in scope (issue 17 names the reader's string decoding, not its slicing)
 FUNCTIONS: dict[str, list[str]] = {

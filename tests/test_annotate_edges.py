@@ -63,7 +63,7 @@ def test_the_written_parts_hold_no_stray_text_between_elements(tmp_path: Path) -
     with _annotated(tmp_path) as z:
         rels = _xml(z, "xl/worksheets/_rels/sheet1.xml.rels")
         targets = {r.get("Type").rsplit("/", 1)[1]: "xl/" + r.get("Target").removeprefix("../") for r in rels}
-        for part in ("xl/styles.xml", targets["comments"], targets["vmlDrawing"]):
+        for part in ("xl/styles.xml", targets["comments"], targets["vmlDrawing"], "xl/worksheets/sheet1.xml"):
             root = _xml(z, part)
             assert not (root.text or "").strip() and all(not (e.tail or "").strip() for e in root.iter()), part
         assert all(not (e.text or "").strip() for e in _xml(z, "xl/styles.xml").iter())
@@ -144,7 +144,9 @@ def test_the_drawing_goes_among_the_worksheets_children_not_into_a_data_bar_rule
 
 def test_styles_without_fills_are_refused_by_name(tmp_path: Path) -> None:
     styles = re.sub(r"<fills .*</fills>", "", STYLES)
-    out = tmp_path / "out.xlsx"
-    with pytest.raises(UnreadableInput, match=r"\[xl/styles.xml\]: the workbook's styles have no fills"):
-        annotate_workbook(_variant(tmp_path, {"xl/styles.xml": styles}), FINDINGS, out)
+    out, source = tmp_path / "out.xlsx", _variant(tmp_path, {"xl/styles.xml": styles})
+    with pytest.raises(UnreadableInput) as refused:
+        annotate_workbook(source, FINDINGS, out)
+    assert str(refused.value) == (f"{source} [xl/styles.xml]: the workbook's styles have no fills or cell formats to "
+                                  'highlight with; expected: <fills count="..."> and <cellXfs count="...">')
     assert not out.exists()

@@ -41,14 +41,13 @@ _CELL_REF = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]+)")
 
 
 class Cell(NamedTuple):
-    """What one `<c>` holds: its type, cached value text, and formula (text and shared-formula attributes). A tuple:
+    """What one `<c>` holds: its type, cached value text, and formula (text and shared-formula index). A tuple:
     thousands are made per workbook, and a frozen dataclass costs several times as much to build."""
 
     type: str
     value: str | None
     formula: str | None
     shared_index: str | None = None
-    shared_range: str | None = None
 
 
 def column_index(letters: str) -> int:
@@ -80,7 +79,7 @@ def text_of(element: etree._Element) -> str:
 def decode_cell(c: etree._Element, file: str, part: str) -> Cell:
     if not len(c):  # no value and no formula: a formatted empty cell, most of a template's input cells
         return _empty_cell(c.get("t", "n"))
-    value = formula = si = shared_ref = None
+    value = formula = si = None
     for child in c:
         tag = child.tag
         if tag in _V:
@@ -88,14 +87,14 @@ def decode_cell(c: etree._Element, file: str, part: str) -> Cell:
         elif tag in _F:
             formula = child.text or ""
             if child.get("t") == "shared":
-                si, shared_ref = child.get("si"), child.get("ref")
+                si = child.get("si")
         elif tag in _IS:
             value = text_of(child)
     if value is not None and len(value) > LIMITS.string_chars:
         raise UnreadableInput(file, "a cell holds a longer text than Excel allows",
                               location=f"{part} {c.get('r') or ''}".strip(), found=f"{len(value):,} characters",
                               expected=f"at most {LIMITS.string_chars:,} (limit per string)")
-    return Cell(c.get("t", "n"), value, formula, si, shared_ref)
+    return Cell(c.get("t", "n"), value, formula, si)
 
 
 _EMPTY = {typ: Cell(typ, None, None) for typ in ("n", "s", "str", "b", "e", "d", "inlineStr")}

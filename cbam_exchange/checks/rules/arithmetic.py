@@ -21,8 +21,8 @@ def _basis(ctx: CheckContext, kind: str, subject: str) -> Basis:
     if kind == "processes":
         return basis_for(None, categories.get(subject))
     row = int(subject.removeprefix("product row "))
-    product = next((p for p in ctx.result.products if p.row == row), None)
-    return basis_for(product.cn_code if product else None, categories.get(product.process or "") if product else None)
+    product = next(p for p in ctx.result.products if p.row == row)  # compare() names recomputed rows only
+    return basis_for(product.cn_code, categories.get(product.process or ""))
 
 
 def _materiality(basis: Basis, quantity: str, relative: float) -> tuple[str, bool | None]:
@@ -33,7 +33,7 @@ def _materiality(basis: Basis, quantity: str, relative: float) -> tuple[str, boo
     if basis.kind == "direct" and part != "direct":
         return ("reported, not counted: Annex II good, direct emissions only" if part == "indirect" else
                 "not the legal basis: SEE direct counts for this good"), None
-    if basis.kind == "total" and part != "total" and quantity != "see_total":
+    if basis.kind == "total" and part != "total":
         return "part of SEE total, the legal basis for this good", None
     level = materiality()
     if abs(relative) >= level:
@@ -116,7 +116,7 @@ def _balance(ctx: CheckContext) -> tuple[float, float, str] | None:
     """(attributed, installation direct, path of the largest process) where both are complete, else None."""
     processes = [p for p in ctx.result.processes if finite(p.direct_emissions)]
     total = ctx.result.totals.direct
-    if not processes or not finite(total) or not total or getattr(ctx.result.totals, "incomplete", None):
+    if not processes or not finite(total) or not total or ctx.result.totals.incomplete:
         return None  # an installation total missing a stream is no yardstick (MZ-004 names the stream)
     attributed = sum((p.direct_emissions or 0) + (p.heat_emissions or 0) + (p.waste_gas_emissions or 0)
                      for p in processes)
