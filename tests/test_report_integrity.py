@@ -153,6 +153,18 @@ def test_untouched_draft_is_intact_and_says_it_is_not_signed(draft: Path) -> Non
     assert "intact" in run.stdout and "not signed" in run.stdout
 
 
+def test_signatures_are_found_without_pyhanko_only_where_none_can_be(draft: Path, signed: Path) -> None:
+    """An unsigned draft is checked without loading pyHanko; a signed one still has its signature found."""
+    probe = ("import sys\n"
+             "from pathlib import Path\n"
+             "from cbam_exchange.report.signature import verify\n"
+             "states = verify(Path(sys.argv[1]).read_bytes())\n"
+             "print(len(states), 'pyhanko' in sys.modules)\n")
+    answers = [subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, cwd=ROOT,
+                              timeout=300) for path in (draft, signed)]
+    assert [a.stdout.split() for a in answers] == [["0", "False"], ["1", "True"]], [a.stderr for a in answers]
+
+
 def _a_see_figure(path: Path) -> str:
     """An SEE figure as the pages print it (tCO2e/t with several decimals), from the recomputation attached."""
     with pikepdf.open(path) as pdf:

@@ -208,6 +208,16 @@ def test_an_interrupted_run_loses_nothing_already_stored(tmp_path: Path, monkeyp
     assert (summary.stored, summary.unchanged) == (1, 2)
 
 
+def test_which_submission_is_current_is_answered_from_an_index(tmp_path: Path) -> None:
+    """The current-submission condition runs for every stored submission; answered from the rows, SQLite walks each
+    stored model (file_date is stored after it) and the cost grows with the square of the submissions."""
+    from cbam_exchange.workspace.collect import CURRENT
+    db = connect(tmp_path / "ws.sqlite")
+    plan = " | ".join(str(r[-1]) for r in db.rows(f"EXPLAIN QUERY PLAN SELECT s.id FROM submissions s WHERE {CURRENT}"))
+    db.close()
+    assert "SEARCH t USING COVERING INDEX submissions_current" in plan, plan
+
+
 def test_the_schema_is_migrated_by_alembic_and_versioned(tmp_path: Path) -> None:
     import sqlite3
     heads = {p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*.py")}

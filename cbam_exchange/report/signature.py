@@ -68,6 +68,11 @@ def sign(data: bytes, key: Path, cert: Path, *, passphrase: bytes | None = None,
 
 def verify(data: bytes, trust: list[bytes] | None = None) -> list[SignatureState]:
     """Every signature in `data`; empty where the draft is not signed."""
+    if b"/ByteRange" not in data:
+        # a signature's /ByteRange must stand in the file's bytes (the range excludes /Contents, so the signature
+        # dictionary is never in a compressed object stream): without one there is nothing to validate, and an
+        # unsigned draft is checked without loading pyHanko and parsing the file again (0.4 s)
+        return []
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation.status import SignatureCoverageLevel

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from cbam_exchange.errors import UnreadableInput
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-HEAD = "0003"  # the newest revision in migrations/versions (a test holds them equal)
+HEAD = "0004"  # the newest revision in migrations/versions (a test holds them equal)
 _LEGACY_VERSION = 1  # PRAGMA user_version of workspaces made before Alembic: the schema of revision 0001
 
 
