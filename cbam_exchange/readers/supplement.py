@@ -37,9 +37,28 @@ def _load(path: Path) -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UnreadableInput(name, "supplement is not UTF-8 text", found=str(exc)) from None
+    try:
+        return _parse(name, text)
+    except RecursionError:
+        raise UnreadableInput(name, "supplement nested too deeply to read",
+                              expected="the shape `cbam supplement init` writes") from None
+
+
+def _once(name: str, pairs: list[tuple[Any, Any]], where: str) -> dict[Any, Any]:
+    """A mapping whose keys are each given once: YAML and JSON parsers keep the last of two silently."""
+    out: dict[Any, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise UnreadableInput(name, f"{key!r} given twice in one mapping", location=where,
+                                  expected="each key once")
+        out[key] = value
+    return out
+
+
+def _parse(name: str, text: str) -> Any:
     if text.lstrip().startswith("{"):
         try:
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=lambda pairs: _once(name, pairs, "JSON object"))
         except json.JSONDecodeError as exc:
             raise UnreadableInput(name, f"supplement is not valid JSON: {exc.msg}",
                                   location=f"line {exc.lineno}, column {exc.colno}") from None
@@ -47,6 +66,16 @@ def _load(path: Path) -> Any:
 
     class _Loader(yaml.SafeLoader):
         """Dates stay text, so that the model checks them and names the field (PyYAML would raise on 2026-02-30)."""
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise UnreadableInput(name, f"{key!r} given twice in one mapping",
+                                          location=f"line {key_node.start_mark.line + 1}", expected="each key once")
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
 
     _Loader.yaml_implicit_resolvers = {
         first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -64,8 +93,9 @@ def _load(path: Path) -> Any:
                               location=f"line {mark.line + 1}, column {mark.column + 1}" if mark else None) from None
 
 
-def read_supplement(path: str | Path) -> DefinitivePeriod:
-    """The supplement's definitive-period data, checked on its own (types, patterns, ranges, dates, CN codes)."""
+def read_supplement(path: str | Path, for_file: str | Path | None = None) -> DefinitivePeriod:
+    """The supplement's definitive-period data, checked on its own (types, patterns, ranges, dates, CN codes), and,
+    with `for_file`, that its `workbook` line names that file."""
     path = Path(path)
     name = str(path)
     data = _load(path)
@@ -79,6 +109,8 @@ def read_supplement(path: str | Path) -> DefinitivePeriod:
     unknown = sorted(set(data) - {"format", "format_version", "workbook", "definitive"})
     if unknown:
         raise UnreadableInput(name, "unknown field", location=unknown[0])
+    if for_file is not None:
+        _check_workbook(name, data.get("workbook"), Path(for_file))
     try:
         definitive = from_dict(DefinitivePeriod, data.get("definitive") or {}, "definitive")
     except ModelError as exc:
@@ -88,6 +120,18 @@ def read_supplement(path: str | Path) -> DefinitivePeriod:
         first = problems[0]
         raise UnreadableInput(name, first.message, location=first.path, found=repr(first.found)[:80])
     return definitive
+
+
+def _check_workbook(name: str, workbook: Any, file: Path) -> None:
+    """Another file's supplement has product rows 1, 2, ... too: it would pass every other check and put another
+    installation's operator and Registry identifier in this file's reports. The name is compared without its
+    extension (a workbook built from a JSON file keeps its name); standard input has no name to compare."""
+    if workbook is None or (file.name.startswith("stdin.") and file.parent.name.startswith("cbam-stdin-")):
+        return
+    if not isinstance(workbook, str) or Path(workbook).stem.casefold() != file.stem.casefold():
+        raise UnreadableInput(name, "supplement written for another file", location="workbook",
+                              found=repr(workbook)[:120],
+                              expected=f"{file.name!r} (if the file was renamed, change the supplement's workbook line)")
 
 
 def _own_checks(d: DefinitivePeriod) -> list[ModelError]:
@@ -150,4 +194,4 @@ def read_with_supplement(path: str | Path, supplement: str | Path | None) -> Sub
     submission = read_submission(path)
     if supplement is None:
         return submission
-    return apply_supplement(submission, read_supplement(supplement), str(supplement))
+    return apply_supplement(submission, read_supplement(supplement, path), str(supplement))
