@@ -3,7 +3,8 @@
 Usage:  unset PYTHONDONTWRITEBYTECODE; python -m compileall -q cbam_exchange; python benchmarks/report.py
 
 Times `write_draft` for each example submission and for the Commission's filled steel example in process (median of
-3 after a warm-up that loads WeasyPrint and its fonts), `cbam report check` on that draft (it renders the pages
+3 after a warm-up; WeasyPrint is imported here first, so no early child is forked and these figures are the work of
+one draft alone), `cbam report check` on that draft (it renders the pages
 again), and whole `cbam report` and `cbam report check` processes on the steel example (interpreter start
 included, median of 3) with the early child (the default on two cores: forked before the submission is read, it
 imports WeasyPrint meanwhile and renders the pages) and without it (CBAM_PDF_PARALLEL=0). Wall and CPU time (user +
@@ -22,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.timing import STEEL, bytecode_note, in_process, load, whole_process, whole_python  # noqa: E402
+from cbam_exchange.render.weasy import weasyprint  # noqa: E402
 from cbam_exchange.report.check import check_draft  # noqa: E402
 from cbam_exchange.report.pdf import write_draft  # noqa: E402
 
@@ -32,7 +34,8 @@ def main() -> None:
     print(bytecode_note())
     print(load())
     with tempfile.TemporaryDirectory() as tmp:
-        write_draft(ROOT / "examples/cement-clinker-two-cements.json", Path(tmp) / "warm-up.pdf")  # imports, fonts
+        weasyprint()  # loaded here: in process, every draft renders here (no early child)
+        write_draft(ROOT / "examples/cement-clinker-two-cements.json", Path(tmp) / "warm-up.pdf")  # fonts, caches
         sources = sorted((ROOT / "examples").glob("*.json")) + ([STEEL] if STEEL.exists() else [])
         for example in sources:
             out = Path(tmp) / f"{example.stem}.pdf"

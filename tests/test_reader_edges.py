@@ -66,13 +66,14 @@ def test_the_resolver_is_asked_only_about_formulas(tmp_path: Path) -> None:
 
 
 def test_a_shared_formula_is_shifted_from_its_master_to_the_cell(tmp_path: Path) -> None:
-    cells = _book(tmp_path, {1: '<c r="A1"><f t="shared" ref="A1:B2" si="0">C1*2</f><v>2</v></c>',
-                             2: '<c r="B2"><f t="shared" si="0"/><v>4</v></c>'
-                                '<c r="C2"><f t="array" ref="C2:C3">A1:A2*2</f><v>4</v></c>'})
+    cells = _book(tmp_path, {1: '<c r="B1"><f t="shared" ref="B1:D2" si="0">E1*2</f><v>2</v></c>',
+                             2: '<c r="C2"><f t="shared" si="0"/><v>4</v></c><c r="D2"><f t="shared" si="0">Z9</f>'
+                                '</c><c r="E2"><f t="array" ref="E2:E3">A1:A2*2</f><v>4</v></c>'})
     try:
         ref = CellRef.parse
-        assert cells.formula(ref("S!B2")) == ("=D2*2", True)  # one row down, one column right
-        assert cells.formula(ref("S!A1")) == ("=C1*2", True) and cells.formula(ref("S!C2")) == ("=A1:A2*2", True)
+        assert cells.formula(ref("S!C2")) == ("=F2*2", True)  # one row down, one column right
+        assert cells.formula(ref("S!B1")) == ("=E1*2", True) and cells.formula(ref("S!E2")) == ("=A1:A2*2", True)
+        assert cells.formula(ref("S!D2")) == ("=Z9", False)  # a cell's own text is kept
     finally:
         cells.close()
 
@@ -83,6 +84,7 @@ def test_decoding_keeps_the_shared_index_and_the_type_of_an_empty_cell() -> None
     array = etree.fromstring(f'<c {NS} r="C2"><f t="array" ref="C2:C3" si="3">A1</f></c>')
     assert decode_cell(array, "f.xlsx", "p").shared_index is None
     assert decode_cell(etree.fromstring(f'<c {NS} r="A1" s="2" t="s"/>'), "f.xlsx", "p") == Cell("s", None, None)
+    assert decode_cell(etree.fromstring(f'<c {NS} r="A1" s="2"/>'), "f.xlsx", "p") == Cell("n", None, None)
 
 
 def test_a_too_long_text_in_a_cell_without_reference_names_the_part() -> None:

@@ -232,3 +232,15 @@ def test_no_text_runs_outside_its_cell_with_huge_figures_and_long_words(tmp_path
     source = tmp_path / "wide.json"
     source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     assert _overflows(source) == []
+
+
+def test_no_figure_breaks_inside_its_cell_in_the_widest_real_case(steel_draft: Path) -> None:
+    """Every figure of a figure column prints on one line: a figure split over two lines ('4,800,00' above '0')
+    reads as two numbers. Page text collapses the line break to a space, so a split figure is missing whole."""
+    import re
+
+    html, _, _ = render_html(_need(STEEL), None, None)
+    figures = set(re.findall(r'<td class="num">([+\-−]?\d[\d,]*(?:\.\d+)?)', html))
+    assert {"4,800,000", "7,866,044", "-4,800,000", "1.53898"} <= figures  # the widest figures of this example
+    text = " ".join(_page_texts(steel_draft))
+    assert sorted(f for f in figures if f not in text) == []

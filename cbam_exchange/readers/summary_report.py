@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+from collections import Counter
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -30,7 +32,7 @@ _PRECURSOR = {"CN code": "cn_code", "name": "name", "country of origin": "countr
               "reporting period to": "period_end"}
 _ORIGIN = {"operator": "origin_operator", "installation": "origin_installation",
            "CBAM Registry installation identifier (if any)": "origin_registry_id"}
-_NUMBERS = {"see_direct", "see_indirect", "default_share", "indirect_actual_share", "indirect_default_share", "sefa"}
+_SHARES = {"default_share", "indirect_actual_share", "indirect_default_share"}
 
 
 def is_summary_report(data: Any) -> bool:
@@ -76,6 +78,10 @@ def read_summary_report(path: Path, data: dict[str, Any] | None = None) -> Summa
     if error is not None:
         raise UnreadableInput(name, "not a valid summary report", location=_path(error.absolute_path),
                               found=error.message[:200])
+    twice = [n for n, count in Counter(i["item"] for i in data["sections"][0]["items"]).items() if count > 1]
+    if twice:
+        raise UnreadableInput(name, f"Annex IV §1.2 item {twice[0]} given twice", location="sections[0].items",
+                              expected="each item once")
     items = {i["item"]: i for i in data["sections"][0]["items"]}
     missing = [n for n in ITEMS if n not in items]
     if missing:
@@ -92,30 +98,48 @@ def _value(entry: dict[str, Any]) -> Any:
 class _Reading:
     def __init__(self, name: str, items: dict[str, dict[str, Any]]) -> None:
         self.name, self.items = name, items
+        self.seen: set[tuple[str, int, str]] = set()  # (item, row, field): a second value would silently win
 
-    def one(self, number: str, label: str | None = None) -> Any:
+    def one(self, number: str) -> str | None:
+        """A name or identifier: text only (a number would become another identifier than the one meant)."""
         for entry in self.items[number]["values"]:
-            if label is None or entry.get("label") == label:
-                return self.text(number, entry)
+            value = _value(entry)
+            if value is not None and not isinstance(value, str):
+                raise UnreadableInput(self.name, "not text", location=f"item {number}", found=repr(value)[:80],
+                                      expected="a JSON string")
+            return value
         return None
 
-    def text(self, number: str, entry: dict[str, Any]) -> Any:
+    def text(self, number: str, entry: dict[str, Any]) -> str | None:
         value = _value(entry)
-        if value is not None and not isinstance(value, (str, int, float)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int, float))):
             raise UnreadableInput(self.name, "not a single value", location=f"item {number} value",
                                   found=str(value)[:80])
-        return value
+        return None if value is None else str(value)
 
-    def number(self, number: str, entry: dict[str, Any], what: str) -> float | None:
+    def number(self, number: str, entry: dict[str, Any], what: str, low: float = 0.0,
+               high: float = math.inf) -> float | None:
+        """A finite number within [low, high] (shares are percent; coordinates may be negative)."""
         value = _value(entry)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value < 0:
+        if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
+                or not low <= value <= high):
             ref = entry.get("ref") or {}
             about = f", row {ref['row']}" if "row" in ref else f", {ref['precursor']}" if "precursor" in ref else ""
-            raise UnreadableInput(self.name, f"{what} is not a non-negative number", location=f"item {number}{about}",
-                                  found=repr(value)[:80])
+            expected = f"a number from {low:g} to {high:g}" if math.isfinite(high) else f"a finite number >= {low:g}"
+            raise UnreadableInput(self.name, f"{what} is not a usable number", location=f"item {number}{about}",
+                                  found=repr(value)[:80], expected=expected)
         return float(value)
+
+    def set_number(self, good: SummaryGood, number: str, entry: dict[str, Any], field_name: str) -> None:
+        if (number, good.row, field_name) in self.seen:
+            raise UnreadableInput(self.name, f"{field_name} of one good given twice",
+                                  location=f"item {number}, row {good.row}", found=repr(_value(entry))[:80],
+                                  expected="one value per good")
+        self.seen.add((number, good.row, field_name))
+        high = 100.0 if field_name in _SHARES else math.inf
+        setattr(good, field_name, self.number(number, entry, field_name, high=high))
 
     def good(self, goods: dict[int, SummaryGood], number: str, entry: dict[str, Any]) -> SummaryGood:
         ref = entry.get("ref") or {}
@@ -132,14 +156,14 @@ class _Reading:
         goods: dict[int, SummaryGood] = {}
         for number, field_name in (("(4)(a)", "see_direct"), ("(4)(b)", "default_share"), ("(4)(e)", "sefa")):
             for entry in self.items[number]["values"]:
-                setattr(self.good(goods, number, entry), field_name, self.number(number, entry, field_name))
+                self.set_number(self.good(goods, number, entry), number, entry, field_name)
         for entry in self.items["(4)(c)"]["values"]:
             field_name = _INDIRECT.get(entry.get("label", ""))
             if field_name:
-                setattr(self.good(goods, "(4)(c)", entry), field_name, self.number("(4)(c)", entry, field_name))
+                self.set_number(self.good(goods, "(4)(c)", entry), "(4)(c)", entry, field_name)
         for entry in self.items["(4)(d)"]["values"]:
             if entry.get("label", "").startswith("SEE direct"):
-                self.good(goods, "(4)(d)", entry).see_direct = self.number("(4)(d)", entry, "see_direct")
+                self.set_number(self.good(goods, "(4)(d)", entry), "(4)(d)", entry, "see_direct")
         for entry in self.items["(3)"]["values"]:
             process = entry["value"] if isinstance(entry["value"], dict) else {}
             for good in goods.values():
@@ -147,10 +171,12 @@ class _Reading:
                     good.process = process.get("name") or entry.get("subject")
         address = {e.get("label", "").replace(" ", "_"): self.text("(2)(d)", e) for e in self.items["(2)(d)"]["values"]}
         installation = {"name": self.one("(2)(a)"), "unlocode": self.one("(2)(c)"),
-                        "latitude": self.number("(2)(e)", _labelled(self.items["(2)(e)"], "latitude"), "latitude"),
-                        "longitude": self.number("(2)(e)", _labelled(self.items["(2)(e)"], "longitude"), "longitude"),
+                        "latitude": self.number("(2)(e)", _labelled(self.items["(2)(e)"], "latitude"), "latitude",
+                                                -90, 90),
+                        "longitude": self.number("(2)(e)", _labelled(self.items["(2)(e)"], "longitude"), "longitude",
+                                                 -180, 180),
                         **{k: address.get(k) for k in ("street", "post_code", "city", "country_code")}}
-        period = data["reporting_period"]
+        period = _period(data["reporting_period"], self.name)
         return SummaryReport(
             generated=_utc(data["generated"], self.name), period_start=period["start"], period_end=period["end"],
             free_allocation_year=data.get("free_allocation_year"), installation=installation,
@@ -177,6 +203,20 @@ class _Reading:
 
 def _labelled(item: dict[str, Any], label: str) -> dict[str, Any]:
     return next((e for e in item["values"] if e.get("label") == label), {"value": NOT_PROVIDED})
+
+
+def _period(period: dict[str, Any], name: str) -> dict[str, Any]:
+    """The reporting period, refused where a day does not exist or it ends before it starts (the schema checks the
+    shape only): a summary's period decides which submission it supersedes."""
+    try:
+        days = [dt.date.fromisoformat(period[k]) for k in ("start", "end") if period[k] is not None]
+    except ValueError:
+        days = None
+    if days is None or (len(days) == 2 and days[0] > days[1]):
+        raise UnreadableInput(name, "not a reporting period", location="reporting_period",
+                              found=f"{period['start']} to {period['end']}",
+                              expected="two dates that exist, the start not after the end")
+    return period
 
 
 def _utc(text: str, name: str) -> str:

@@ -31,7 +31,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 
-
 _LENGTH = struct.Struct(">Q")  # the length before each document sent to or from an early child
 
 

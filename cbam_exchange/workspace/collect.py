@@ -26,7 +26,7 @@ from cbam_exchange.errors import UnreadableInput
 from cbam_exchange.fileinfo import sha256_of
 from cbam_exchange.model.identity import IdentityKeys
 from cbam_exchange.workspace.db import Workspace
-from cbam_exchange.workspace.identity import resolve
+from cbam_exchange.workspace.identity import registry_conflict, resolve
 from cbam_exchange.workspace.precursors import Linkable, precursors_of, relink
 from cbam_exchange.workspace.summaries import relink_summaries
 
@@ -203,6 +203,14 @@ def _store(db: Workspace, item: dict[str, Any], summary: CollectSummary) -> int 
             summary.errors.append(item["error"])
             return None
         name, country, unlocode = item["installation"]
+        conflict = registry_conflict(conn, IdentityKeys(*item["keys"]), country)
+        if conflict:
+            error = f"{item['path']}: {conflict}"
+            conn.execute(sa.text("UPDATE files SET status = 'unreadable', error = :error WHERE sha256 = :sha"),
+                         {"error": error, "sha": item["sha256"]})
+            summary.unreadable += 1
+            summary.errors.append(error)
+            return None
         installation = resolve(conn, IdentityKeys(*item["keys"]), name, country, unlocode, item["registry_id"])
         start, end = item["period"]
         new_id = conn.execute(sa.text(

@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from cbam_exchange.model.identity import IdentityKeys, identity_keys, key_id
+from cbam_exchange.model.identity import IdentityKeys, identity_keys, key_id, normal_text
 
 _LOCK = 4242019  # PostgreSQL advisory lock: one identity decision at a time (SQLite's BEGIN IMMEDIATE does this)
 
@@ -43,6 +43,21 @@ def _merge(conn: sa.Connection, old: str, into: str) -> None:
     conn.execute(sa.text("UPDATE submissions SET installation_id = :into WHERE installation_id = :old"),
                  {"into": into, "old": old})
     conn.execute(sa.text("DELETE FROM installations WHERE id = :old"), {"old": old})
+
+
+def registry_conflict(conn: sa.Connection, keys: IdentityKeys, country: str | None) -> str | None:
+    """Why a file's Registry identifier cannot be the installation's that the workspace knows by it: that one is in
+    another country (a typing error or a copied supplement), else None. Joining would let the file supersede
+    another installation's submission."""
+    if not keys.registry or not normal_text(country):
+        return None
+    known = conn.execute(sa.text("SELECT name, country_code FROM installations WHERE id = :id"),
+                         {"id": key_id(keys.registry)}).first()
+    if known is None or not normal_text(known[1]) or normal_text(known[1]) == normal_text(country):
+        return None
+    return (f"CBAM Registry identifier {keys.registry.split('|', 1)[1]} is that of "
+            f"{known[0]!r} in {known[1]!r}; found: country {country!r}; expected: the identifier of this "
+            "installation (check the file's Registry identifier)")
 
 
 def resolve(conn: sa.Connection, keys: IdentityKeys, name: str | None, country: str | None, unlocode: str | None,
