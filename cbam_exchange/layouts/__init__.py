@@ -68,14 +68,17 @@ class CellRange:
         a, b = span.split(":")
         return cls(CellRef.parse(f"{sheet}!{a}"), CellRef.parse(f"{sheet}!{b}"))
 
-    def cells(self) -> list[CellRef]:
-        return [CellRef(self.first.sheet, r, c)
-                for r in range(self.first.row, self.last.row + 1)
-                for c in range(self.first.col, self.last.col + 1)]
+    def cells(self) -> tuple[CellRef, ...]:
+        """Row by row; made once per process (every workbook read asks for the same ranges)."""
+        return tuple(ref for row in self.rows() for ref in row)
 
-    def rows(self) -> list[list[CellRef]]:
-        return [[CellRef(self.first.sheet, r, c) for c in range(self.first.col, self.last.col + 1)]
-                for r in range(self.first.row, self.last.row + 1)]
+    def rows(self) -> tuple[tuple[CellRef, ...], ...]:
+        return self._rows
+
+    @cached_property
+    def _rows(self) -> tuple[tuple[CellRef, ...], ...]:
+        return tuple(tuple(CellRef(self.first.sheet, r, c) for c in range(self.first.col, self.last.col + 1))
+                     for r in range(self.first.row, self.last.row + 1))
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 
 from cbam_exchange.checks.catalogue import Example, rule
 from cbam_exchange.checks.context import CheckContext, by_key, finite, key
@@ -14,8 +15,18 @@ from cbam_exchange.reference.tables import LAST_TRANSITIONAL_YEAR, cn_codes
 def indirect_priced(category: str | None) -> bool | None:
     """Whether the indirect emissions of goods of a category are priced in the definitive period (not in Annex II
     of Reg. (EU) 2023/956); None for an unknown category."""
-    flags = {c.indirect_counted for c in cn_codes().values() if key(c.category) == key(category)}
-    return None if not flags else any(flags)
+    return _priced_by_category().get(key(category))
+
+
+@cache
+def _priced_by_category() -> dict[str, bool]:
+    """Category -> whether any of its CN codes has its indirect emissions priced: derived once per process from
+    the CN table (asked for every process and precursor of every file)."""
+    priced: dict[str, bool] = {}
+    for code in cn_codes().values():
+        category = key(code.category)
+        priced[category] = priced.get(category, False) or code.indirect_counted
+    return priced
 
 
 def _users(ctx: CheckContext) -> Iterator[tuple[str, str, float | None, str | None, bool | None]]:
