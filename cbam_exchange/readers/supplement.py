@@ -18,6 +18,7 @@ from cbam_exchange.errors import UnreadableInput
 from cbam_exchange.model.codec import ModelError, constraint_errors, from_dict
 from cbam_exchange.model.definitive import DefinitivePeriod
 from cbam_exchange.model.submission import Submission
+from cbam_exchange.readers.mapping_file import strict_yaml_loader, unique_pairs
 from cbam_exchange.reference.tables import cn_codes
 
 SUPPLEMENT_FORMAT = "cbam-exchange/supplement"
@@ -44,49 +45,23 @@ def _load(path: Path) -> Any:
                               expected="the shape `cbam supplement init` writes") from None
 
 
-def _once(name: str, pairs: list[tuple[Any, Any]], where: str) -> dict[Any, Any]:
-    """A mapping whose keys are each given once: YAML and JSON parsers keep the last of two silently."""
-    out: dict[Any, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise UnreadableInput(name, f"{key!r} given twice in one mapping", location=where,
-                                  expected="each key once")
-        out[key] = value
-    return out
-
-
 def _parse(name: str, text: str) -> Any:
     if text.lstrip().startswith("{"):
         try:
-            return json.loads(text, object_pairs_hook=lambda pairs: _once(name, pairs, "JSON object"))
+            return json.loads(text, object_pairs_hook=unique_pairs(name))
         except json.JSONDecodeError as exc:
             raise UnreadableInput(name, f"supplement is not valid JSON: {exc.msg}",
                                   location=f"line {exc.lineno}, column {exc.colno}") from None
     import yaml
 
-    class _Loader(yaml.SafeLoader):
-        """Dates stay text, so that the model checks them and names the field (PyYAML would raise on 2026-02-30)."""
-
-        def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-            seen: set[Any] = set()
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=deep)
-                if key in seen:
-                    raise UnreadableInput(name, f"{key!r} given twice in one mapping",
-                                          location=f"line {key_node.start_mark.line + 1}", expected="each key once")
-                seen.add(key)
-            return super().construct_mapping(node, deep=deep)
-
-    _Loader.yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    loader = strict_yaml_loader(name, dates_as_text=True)
     try:
-        for event in yaml.parse(text, Loader=_Loader):  # aliases could multiply a small file's content
+        for event in yaml.parse(text, Loader=loader):  # aliases could multiply a small file's content
             if isinstance(event, yaml.AliasEvent):
                 mark = event.start_mark
                 raise UnreadableInput(name, "YAML aliases (*name) are not accepted in a supplement",
                                       location=f"line {mark.line + 1}" if mark else None)
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
+        return yaml.load(text, Loader=loader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise UnreadableInput(name, f"supplement is not valid YAML: {getattr(exc, 'problem', None) or exc}",
