@@ -150,3 +150,20 @@ def test_a_see_far_above_the_default_value_is_on_the_chase_list(summary, tmp_pat
     path.write_text(json.dumps(report), encoding="utf-8")
     [reason] = [r for r in chase_reasons(read_summary_report(path), "s.json") if "default value" in r]
     assert "s.json" in reason and "item (4)(a)" in reason and "row 1" in reason
+
+
+def test_a_second_value_for_one_precursor_is_refused(summary, tmp_path: Path) -> None:
+    report = copy.deepcopy(summary)
+    entries = values(report, "(13)")
+    see = next(v for v in entries if v["label"] == "SEE direct")
+    entries.append({**see, "value": see["value"] * 3})
+    error = refused(report, tmp_path)
+    assert error.location == "item (13), PP1" and "twice" in error.problem
+
+
+def test_a_precursor_on_both_default_and_actual_values_is_refused(summary, tmp_path: Path) -> None:
+    report = copy.deepcopy(summary)
+    see = next(v for v in values(report, "(13)") if v["label"] == "SEE direct")
+    values(report, "(12)").append({**see, "label": "default value applied, SEE direct"})
+    error = refused(report, tmp_path)
+    assert "PP1" in (error.location or "") and "(12)" in error.problem and "(13)" in error.problem

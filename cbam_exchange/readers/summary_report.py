@@ -100,7 +100,7 @@ def _value(entry: dict[str, Any]) -> Any:
 class _Reading:
     def __init__(self, name: str, items: dict[str, dict[str, Any]]) -> None:
         self.name, self.items = name, items
-        self.seen: set[tuple[str, int, str]] = set()  # (item, row, field): a second value would silently win
+        self.seen: set[tuple[str, int | str, str]] = set()  # (item, row or precursor, field)
 
     def one(self, number: str) -> str | None:
         """A name or identifier: text only (a number would become another identifier than the one meant)."""
@@ -196,6 +196,15 @@ class _Reading:
                 if not field_name or not ident:
                     continue
                 precursor = found.setdefault(ident, SummaryPrecursor(ident, kind))
+                if number != "(16)" and precursor.values != kind:
+                    raise UnreadableInput(self.name, "a precursor both in item (12) (default values) and item (13) "
+                                          "(actual values)", location=f"item {number}, {ident}",
+                                          expected="each purchased precursor in one of the two")
+                if (number, ident, field_name) in self.seen:
+                    raise UnreadableInput(self.name, f"{field_name} of one precursor given twice",
+                                          location=f"item {number}, {ident}", found=repr(_value(entry))[:80],
+                                          expected="one value per precursor")
+                self.seen.add((number, ident, field_name))
                 value = (self.number(number, entry, field_name) if field_name == "see_direct"
                          else self.text(number, entry))
                 setattr(precursor, field_name, None if value is None else value if field_name == "see_direct"

@@ -106,7 +106,8 @@ def _check_workbook(name: str, workbook: Any, file: Path) -> None:
     if not isinstance(workbook, str) or Path(workbook).stem.casefold() != file.stem.casefold():
         raise UnreadableInput(name, "supplement written for another file", location="workbook",
                               found=repr(workbook)[:120],
-                              expected=f"{file.name!r} (if the file was renamed, change the supplement's workbook line)")
+                              expected=f"{file.name!r} (if the file was renamed, change the supplement's "
+                                       "workbook line)")
 
 
 def _own_checks(d: DefinitivePeriod) -> list[ModelError]:
