@@ -151,7 +151,7 @@ def test_the_summary_discloses_nothing_outside_section_1_2(tmp_path: Path) -> No
     data["emissions"]["source_streams"][0]["name"] = CANARIES["stream"]
     data["products"][0]["parameters"]["scrap_per_t_steel"] = float(CANARIES["scrap"])
     data["carbon_price_instrument"] = CANARIES["carbon"]
-    source = tmp_path / "steel.json"
+    source = tmp_path / "steelworks-bf-bof.json"  # the name the supplement's workbook line gives
     source.write_text(json.dumps(data))
     supplement = supplement_with(tmp_path, "steelworks-bf-bof", 'data_gaps: "none"',
                                  f'data_gaps: "{CANARIES["data_gaps"]}"')

@@ -131,3 +131,22 @@ def test_a_summary_claiming_the_registry_id_of_an_installation_in_another_countr
     [row] = listing(db)
     assert row["state"] == "current" and row["name"].startswith("Anatolia")
     db.close()
+
+
+def test_a_see_far_above_the_default_value_is_on_the_chase_list(summary, tmp_path: Path) -> None:
+    """A workbook's SEE far above the default value gets PH-001; a summary's was taken without a word, so a typing
+    error (1515 for 1.515) multiplied the declaration's certificates a thousandfold with exit 0."""
+    from cbam_exchange.reference.tables import applicable_default
+    from cbam_exchange.workspace.summaries import chase_reasons
+
+    path = tmp_path / "summary.json"
+    path.write_text(json.dumps(summary), encoding="utf-8")
+    assert not any("default value" in r for r in chase_reasons(read_summary_report(path), "s.json"))
+    report = copy.deepcopy(summary)
+    first = values(report, "(4)(a)")[0]
+    first["value"] *= 1000
+    default = applicable_default(first["ref"]["cn_code"], "TR", 2026)
+    assert default is not None and first["value"] > 10 * (default.direct or default.total)
+    path.write_text(json.dumps(report), encoding="utf-8")
+    [reason] = [r for r in chase_reasons(read_summary_report(path), "s.json") if "default value" in r]
+    assert "s.json" in reason and "item (4)(a)" in reason and "row 1" in reason

@@ -29,7 +29,7 @@ def validate_file(path: Path, year: int | None, select: Sequence[str], ignore: S
         submission = read_submission(path)
         if supplement is not None:
             from cbam_exchange.readers.supplement import apply_supplement, read_supplement
-            submission = apply_supplement(submission, read_supplement(supplement), str(supplement))
+            submission = apply_supplement(submission, read_supplement(supplement, path), str(supplement))
     except UnreadableInput as exc:
         return unreadable_document(str(path), exc.describe()), None
     from cbam_exchange.model.identity import installation_id

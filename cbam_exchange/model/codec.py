@@ -8,6 +8,7 @@ Conversion is strict (unknown keys and wrong types are errors naming the path) s
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import datetime as dt
 import types
@@ -90,7 +91,14 @@ def _convert(tp: Any, value: Any, path: str) -> Any:
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ModelError(path, "a number is expected", value)
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer of hundreds of digits
+            raise ModelError(path, "a finite number is expected", f"{str(value)[:20]}... ({len(str(value))} digits)"
+                             ) from None
+        if not math.isfinite(number):  # NaN or infinity (YAML .nan/.inf, JSON NaN/Infinity): no measured quantity
+            raise ModelError(path, "a finite number is expected", value)
+        return number
     if tp is int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ModelError(path, "a whole number is expected", value)

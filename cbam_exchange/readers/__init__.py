@@ -9,14 +9,17 @@ from cbam_exchange.model.submission import Submission
 
 
 def detect_format(path: Path) -> str:
-    """'json' or 'ec-template', from the file's first bytes rather than its name."""
+    """'json' or 'ec-template', from the file's first bytes; a .json name decides for text that is neither an
+    object nor a workbook (`[]`, a number), so that the message is about JSON, not about saving an .xlsx."""
     if not path.exists():
         raise UnreadableInput(str(path), "file not found")
     if path.is_dir():
         raise UnreadableInput(str(path), "is a folder, not a file")
     with path.open("rb") as fh:
         head = fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith(b"{"):
+    if head.startswith((b"{", b"[")):
+        return "json"
+    if path.suffix.lower() == ".json" and not head.startswith((b"PK", b"\xd0\xcf\x11\xe0")):
         return "json"
     return "ec-template"
 

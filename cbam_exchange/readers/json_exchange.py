@@ -25,6 +25,8 @@ def read_json_submission(path: Path) -> Submission:
     except json.JSONDecodeError as exc:
         raise UnreadableInput(name, f"not valid JSON: {exc.msg}", location=f"line {exc.lineno}, column {exc.colno}") \
             from None
+    except RecursionError:
+        raise UnreadableInput(name, "JSON nested too deeply to read", expected="a cbam-exchange submission") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT_ID:
         found = data.get("format") if isinstance(data, dict) else type(data).__name__
         raise UnreadableInput(name, "not a cbam-exchange submission", location="format", found=repr(found),

@@ -65,6 +65,8 @@ def read_summary_report(path: Path, data: dict[str, Any] | None = None) -> Summa
             data = json.loads(path.read_bytes())
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise UnreadableInput(name, "not valid JSON", found=str(exc)) from None
+        except RecursionError:
+            raise UnreadableInput(name, "JSON nested too deeply to read", expected="a summary report") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT_ID:
         found = data.get("format") if isinstance(data, dict) else type(data).__name__
         why = ("the operator's emissions report (§1.1) is for the verifier; an importer collects the summary report "

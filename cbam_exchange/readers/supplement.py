@@ -18,6 +18,7 @@ from cbam_exchange.errors import UnreadableInput
 from cbam_exchange.model.codec import ModelError, constraint_errors, from_dict
 from cbam_exchange.model.definitive import DefinitivePeriod
 from cbam_exchange.model.submission import Submission
+from cbam_exchange.readers.mapping_file import strict_yaml_loader, unique_pairs
 from cbam_exchange.reference.tables import cn_codes
 
 SUPPLEMENT_FORMAT = "cbam-exchange/supplement"
@@ -37,35 +38,39 @@ def _load(path: Path) -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UnreadableInput(name, "supplement is not UTF-8 text", found=str(exc)) from None
+    try:
+        return _parse(name, text)
+    except RecursionError:
+        raise UnreadableInput(name, "supplement nested too deeply to read",
+                              expected="the shape `cbam supplement init` writes") from None
+
+
+def _parse(name: str, text: str) -> Any:
     if text.lstrip().startswith("{"):
         try:
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=unique_pairs(name))
         except json.JSONDecodeError as exc:
             raise UnreadableInput(name, f"supplement is not valid JSON: {exc.msg}",
                                   location=f"line {exc.lineno}, column {exc.colno}") from None
     import yaml
 
-    class _Loader(yaml.SafeLoader):
-        """Dates stay text, so that the model checks them and names the field (PyYAML would raise on 2026-02-30)."""
-
-    _Loader.yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    loader = strict_yaml_loader(name, dates_as_text=True)
     try:
-        for event in yaml.parse(text, Loader=_Loader):  # aliases could multiply a small file's content
+        for event in yaml.parse(text, Loader=loader):  # aliases could multiply a small file's content
             if isinstance(event, yaml.AliasEvent):
                 mark = event.start_mark
                 raise UnreadableInput(name, "YAML aliases (*name) are not accepted in a supplement",
                                       location=f"line {mark.line + 1}" if mark else None)
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
+        return yaml.load(text, Loader=loader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise UnreadableInput(name, f"supplement is not valid YAML: {getattr(exc, 'problem', None) or exc}",
                               location=f"line {mark.line + 1}, column {mark.column + 1}" if mark else None) from None
 
 
-def read_supplement(path: str | Path) -> DefinitivePeriod:
-    """The supplement's definitive-period data, checked on its own (types, patterns, ranges, dates, CN codes)."""
+def read_supplement(path: str | Path, for_file: str | Path | None = None) -> DefinitivePeriod:
+    """The supplement's definitive-period data, checked on its own (types, patterns, ranges, dates, CN codes), and,
+    with `for_file`, that its `workbook` line names that file."""
     path = Path(path)
     name = str(path)
     data = _load(path)
@@ -79,6 +84,8 @@ def read_supplement(path: str | Path) -> DefinitivePeriod:
     unknown = sorted(set(data) - {"format", "format_version", "workbook", "definitive"})
     if unknown:
         raise UnreadableInput(name, "unknown field", location=unknown[0])
+    if for_file is not None:
+        _check_workbook(name, data.get("workbook"), Path(for_file))
     try:
         definitive = from_dict(DefinitivePeriod, data.get("definitive") or {}, "definitive")
     except ModelError as exc:
@@ -88,6 +95,18 @@ def read_supplement(path: str | Path) -> DefinitivePeriod:
         first = problems[0]
         raise UnreadableInput(name, first.message, location=first.path, found=repr(first.found)[:80])
     return definitive
+
+
+def _check_workbook(name: str, workbook: Any, file: Path) -> None:
+    """Another file's supplement has product rows 1, 2, ... too: it would pass every other check and put another
+    installation's operator and Registry identifier in this file's reports. The name is compared without its
+    extension (a workbook built from a JSON file keeps its name); standard input has no name to compare."""
+    if workbook is None or (file.name.startswith("stdin.") and file.parent.name.startswith("cbam-stdin-")):
+        return
+    if not isinstance(workbook, str) or Path(workbook).stem.casefold() != file.stem.casefold():
+        raise UnreadableInput(name, "supplement written for another file", location="workbook",
+                              found=repr(workbook)[:120],
+                              expected=f"{file.name!r} (if the file was renamed, change the supplement's workbook line)")
 
 
 def _own_checks(d: DefinitivePeriod) -> list[ModelError]:
@@ -150,4 +169,4 @@ def read_with_supplement(path: str | Path, supplement: str | Path | None) -> Sub
     submission = read_submission(path)
     if supplement is None:
         return submission
-    return apply_supplement(submission, read_supplement(supplement), str(supplement))
+    return apply_supplement(submission, read_supplement(supplement, path), str(supplement))

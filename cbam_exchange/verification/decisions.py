@@ -6,6 +6,7 @@ findings. Validated field by field; a wrong field raises UnreadableInput naming 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,9 +145,14 @@ class _Reader:
         return value.strip().casefold()
 
     def number(self, value: Any, where: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.fail(where, "is not a number", value, "a number in tCO2e/t")
-        return float(value)
+        """A finite number: NaN compares false with every threshold, so a NaN impact would pass as immaterial."""
+        try:
+            number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else math.nan
+        except OverflowError:
+            number = math.nan
+        if not math.isfinite(number):
+            self.fail(where, "is not a number", str(value)[:40], "a finite number in tCO2e/t")
+        return number
 
     def rows(self, value: Any, where: str) -> list[int]:
         if value is None:

@@ -130,7 +130,7 @@ def _summary_data(path: Path) -> dict[str, Any] | None:
             return None
     try:
         data = json.loads(path.read_bytes())
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None  # the submission reader names what is wrong with it
     from cbam_exchange.readers.summary_report import is_summary_report
 

@@ -91,9 +91,33 @@ def actual_values(report: SummaryReport) -> list[str]:
     return out
 
 
+def far_above_default(report: SummaryReport) -> list[str]:
+    """Goods whose SEE is more than the plausibility tolerance (or the default's own mark-up) above the default value
+    of the summary's period: the check a workbook's SEE gets as PH-001, here where a typing error would otherwise
+    multiply the declaration's certificates silently. Only above: a summary does not show the route that makes a
+    low value plausible."""
+    from cbam_exchange.reference import plausibility
+    from cbam_exchange.reference.tables import applicable_default
+
+    if not report.period_start or not report.goods:
+        return []
+    tolerance = plausibility()["see_versus_default"]["above_tolerance_pct"]
+    out = []
+    for g in report.goods:
+        dv = applicable_default(g.cn_code, report.installation.get("country_code"), int(report.period_start[:4]))
+        if g.see_direct is None or dv is None or not dv.total:
+            continue
+        ours, theirs = ((g.see_direct, dv.direct or dv.total) if dv.indirect is None
+                        else (g.see_direct + (g.see_indirect or 0.0), dv.total))
+        if theirs and ours > theirs * (1 + max(dv.markup_pct or 0.0, tolerance) / 100):
+            out.append(f"item (4)(a) SEE of row {g.row} (CN {g.cn_code}) is {ours:g}, {ours / theirs:.3g} times the "
+                       f"default value {theirs:g} ({dv.table})")
+    return out
+
+
 def chase_reasons(report: SummaryReport, file: str) -> list[str]:
     """What to ask the supplier for, each naming the Annex IV §1.2 item and the file."""
-    reasons = []
+    reasons = [f"summary report {file}: {text}: confirm it or correct it" for text in far_above_default(report)]
     if not report.registry_installation_id:
         reasons.append(f"summary report {file}: Annex IV §1.2 item (2)(b), the installation's unique identifier in "
                        "the CBAM Registry, is not provided")

@@ -63,9 +63,13 @@ def atomic_output(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; when the block ends without error it replaces `target`."""
     target = Path(target)
     check_output_path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as exc:  # named as the user gave it, not as the temporary file beside it
+        raise UnreadableInput(str(target), f"the output cannot be written ({exc.strerror or exc})",
+                              expected="a path in a folder you can write to") from None
     mode = _mode_for(target)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
     tmp = Path(name)
     try:
