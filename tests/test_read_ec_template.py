@@ -15,9 +15,10 @@ from cbam_exchange.errors import UnreadableInput
 from cbam_exchange.layouts import CellRef, known_layouts
 from cbam_exchange.model.submission import Submission
 from cbam_exchange.readers import read_submission
+from cbam_exchange.readers.xlsx_sheet import SheetRows
 from cbam_exchange.writers.ec_template import write_ec_template
 from cbam_exchange.writers.json_exchange import submission_to_dict
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, SHARED
 from tests.xlsx_edit import edit_workbook, put_formula
 
 INPUT_SECTIONS = ("reporting_period", "installation", "verifier", "goods", "processes", "purchased_precursors",
@@ -317,3 +318,27 @@ def test_odd_cell_contents_become_notes_with_their_cell(example_workbooks: dict[
     assert read.installation.latitude == pytest.approx(36.7415)
     assert read.installation.longitude == pytest.approx(36 + 12 / 60 + 24 / 3600)
     assert read.reporting_period.start == dt.date(2026, 1, 1)
+
+
+COMMISSION = sorted((SHARED / "real-world" / "commission-examples").glob("*.xlsx"))
+
+
+def test_reading_only_the_cells_the_layouts_name_gives_the_model_a_whole_parse_gives(monkeypatch) -> None:
+    """Every command reads a workbook by slicing out the rows and cells the layouts name; on every Commission example
+    that must give exactly the model that parsing each sheet whole gives (the reference the fast path stands in for)."""
+    if not COMMISSION:
+        pytest.skip("the Commission's filled examples are absent (expected in ../shared/real-world/)")
+    ran: list[bool] = []
+    fast = SheetRows._fast
+
+    def watched(self: SheetRows, data: bytes, wanted: Any) -> bool:
+        ran.append(fast(self, data, wanted))
+        return ran[-1]
+
+    monkeypatch.setattr(SheetRows, "_fast", watched)
+    sliced = [submission_to_dict(read_submission(p)) for p in COMMISSION]
+    assert ran and all(ran)  # the sliced path did run on every sheet: the comparison below means something
+    monkeypatch.setattr(SheetRows, "_fast", lambda self, data, wanted: False)
+    whole = [submission_to_dict(read_submission(p)) for p in COMMISSION]
+    for path, a, b in zip(COMMISSION, sliced, whole):
+        assert a == b, path.name
