@@ -66,3 +66,18 @@ def test_the_supplement_of_the_same_file_under_another_extension_is_read(tmp_pat
     path = tmp_path / "s.yaml"
     path.write_text(TEXT, encoding="utf-8")
     assert read_with_supplement(copy, path).definitive.registry_installation_id == "TR-INST-2026-000417"
+
+
+def test_init_never_replaces_a_supplement_already_there_unless_forced(tmp_path: Path) -> None:
+    """A supplement is filled in by hand: running init again (as `cbam waivers init` already knew) must not wipe it."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "s.yaml"
+    out.write_text("# filled in by the producer\n", encoding="utf-8")
+    run = [sys.executable, "-m", "cbam_exchange", "supplement", "init", str(STEEL), "-o", str(out)]
+    again = subprocess.run(run, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 2 and str(out) in again.stderr and "--force" in again.stderr
+    assert out.read_text(encoding="utf-8") == "# filled in by the producer\n"
+    forced = subprocess.run([*run, "--force"], capture_output=True, text=True, timeout=300)
+    assert forced.returncode == 0 and "cbam-exchange/supplement" in out.read_text(encoding="utf-8")
