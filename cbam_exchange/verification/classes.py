@@ -10,7 +10,7 @@ from cbam_exchange.verification.decisions import Decisions
 
 # Automated rules by class; the rest are non-conformities. Identity and documentation rules that do not move a good's
 # figures are non-compliances; plausibility and reading notes are recommendations.
-_MISSTATEMENT = ("AR-001", "AR-002", "AR-003", "AR-005", "UN-", "RD-001", "SC-002", "EL-002")
+_MISSTATEMENT = ("AR-001", "AR-002", "AR-003", "AR-005", "AR-012", "UN-", "RD-001", "SC-002", "EL-002")
 _NON_COMPLIANCE = ("ID-001", "ID-002", "ID-003", "ID-004", "ID-005", "ID-009", "ID-010", "CP-002")
 _RECOMMENDATION = ("PH-001", "PH-002", "PH-004", "PH-005", "MZ-", "RD-002", "RD-004", "PR-003")
 

@@ -23,6 +23,7 @@ from cbam_exchange.verification.basis import Basis, basis_for
 from cbam_exchange.verification.chain import Chain, goods_using
 from cbam_exchange.verification.classes import Impact, Item
 from cbam_exchange.verification.decisions import Decisions
+from cbam_exchange.verification.rest import direct_rest_impacts, indirect_rest_item
 from cbam_exchange.verification.rules import materiality
 from cbam_exchange.verification.sensitivity import direct_scale
 
@@ -157,6 +158,9 @@ def _quantify(item: Item, finding: Finding, report: ValidationReport, chain: Cha
             origin = _inherited(report, chain, node, quantity, absolute)
             note = "; ".join(n for n in (note, origin) if n) or None
             item.impacts.append(Impact(row, part, absolute, g.relative(absolute), counted, note))
+    elif finding.rule == "AR-012" and finding.args.get("rest"):
+        item.impacts.extend(direct_rest_impacts(report, chain, goods, float(finding.args["rest"])))
+        item.affected_goods = sorted({i.row for i in item.impacts} | set(rows))
     elif finding.rule.startswith("UN-"):
         effects = d.get("effects") or {}
         for e in effects.get("products", []):  # type: ignore[union-attr]
@@ -269,14 +273,17 @@ def declared_sefa_items(report: ValidationReport, goods: dict[int, GoodMateriali
 
 def assess_materiality(report: ValidationReport, items: list[tuple[Item, Finding | None]], decisions: Decisions,
                        chain: Chain, definitive: bool) -> list[GoodMateriality]:
-    """Quantify every item per good and gather the impacts per good; SEFA misstatements of declared values are
-    appended to `items`."""
+    """Quantify every item per good and gather the impacts per good; SEFA misstatements of declared values and an
+    unexplained rest of indirect emissions are appended to `items`."""
     goods = _goods(report)
     sefa = sefa_for_submission(report.submission, report.result, report.year) if definitive else {}
     for row, value in sefa.items():
         if row in goods:
             goods[row].sefa = value
     items.extend((i, None) for i in declared_sefa_items(report, goods, decisions))
+    rest = indirect_rest_item(report, chain, goods, decisions)
+    if rest is not None:
+        items.append((rest, None))
     own = {o.id: o for o in decisions.own}
     for item, finding in items:
         if finding is not None and item.klass != "misstatement":

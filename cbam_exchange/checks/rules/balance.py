@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from cbam_exchange.checks.catalogue import Example, rule
 from cbam_exchange.checks.context import CheckContext, finite
+from cbam_exchange.model.submission import Submission
 from cbam_exchange.reference import plausibility
 
 
@@ -77,10 +78,9 @@ def declared_installation_total(ctx: CheckContext) -> None:
         ctx.report("declared.totals.direct", value=declared.totals.direct, expected=totals.direct, size=size)
 
 
-def _rest_explained(ctx: CheckContext) -> bool:
+def rest_explained(s: Submission) -> bool:
     """Whether the file shows somewhere for unattributed emissions to go: exports of heat, waste gas or
     electricity, output or fuel for non-CBAM uses, or non-CBAM processes in the definitive-period data."""
-    s = ctx.submission
     exports = any(finite(v) and v for p in s.processes for v in (p.heat_exported, p.waste_gas_exported,
                                                                  p.electricity_exported, p.consumed_non_cbam))
     fuel = s.emissions.fuel_balance
@@ -104,7 +104,8 @@ def _rest_explained(ctx: CheckContext) -> bool:
 def unexplained_rest(ctx: CheckContext) -> None:
     processes = [p for p in ctx.result.processes if finite(p.direct_emissions)]
     total = ctx.result.totals.direct
-    if not processes or not finite(total) or total <= 0 or ctx.result.totals.incomplete or _rest_explained(ctx):
+    if (not processes or not finite(total) or total <= 0 or ctx.result.totals.incomplete
+            or rest_explained(ctx.submission)):
         return
     attributed = sum((p.direct_emissions or 0) + (p.heat_emissions or 0) + (p.waste_gas_emissions or 0)
                      for p in processes)
