@@ -166,6 +166,8 @@ class InputFile(click.Path):
         if str(value) != "-":
             return super().convert(value, param, ctx)
         data = sys.stdin.buffer.read()
+        if not data:  # nothing piped, or a second `-` after the first read it all: not 'invalid JSON' in a temp file
+            self.fail("standard input is empty (give `-` once, with the file piped in)", param, ctx)
         folder = Path(tempfile.mkdtemp(prefix="cbam-stdin-"))
         if ctx is not None:
             import shutil

@@ -30,6 +30,7 @@ def convert(file: Path, output: Path, target: str, blank: Path | None, recalcula
 
     if output.resolve() == file.resolve() or (blank is not None and output.resolve() == blank.resolve()):
         raise click.UsageError("the output must not overwrite an input file")
+    _check_output_name(output, target)
     submission = read_submission(file)
     if target == "json":
         from cbam_exchange.writers.json_exchange import write_json_submission
@@ -46,6 +47,10 @@ def convert(file: Path, output: Path, target: str, blank: Path | None, recalcula
                 from None
         except WriteError as exc:
             raise UnreadableInput(str(file), f"cannot be written into the template: {exc}") from None
+        if submission.definitive is not None:  # said even with -q: it is data lost, not progress
+            click.echo(f"warning: {output} lacks the definitive-period data of {file.name} (Annex IV items the "
+                       f"template has no cell for); keep them in a supplement: cbam supplement init {file.name} -o "
+                       "SUPPLEMENT.yaml, then pass --supplement SUPPLEMENT.yaml with the workbook", err=True)
         if recalculate:
             from cbam_exchange.writers.recalculate import RecalculationUnavailable
             from cbam_exchange.writers.recalculate import recalculate as run_libreoffice
@@ -60,3 +65,15 @@ def convert(file: Path, output: Path, target: str, blank: Path | None, recalcula
                  "LibreOffice calculates it, or use --recalculate)")
         return
     info(f"wrote {output}")
+
+
+def _check_output_name(output: Path, target: str) -> None:
+    """Refuse an output named as the other format: `-o x.xlsx` without `--to ec-template` wrote JSON text into a
+    file Excel then cannot open, and exited 0."""
+    suffix = output.suffix.lower()
+    if target == "json" and suffix in (".xlsx", ".xlsm", ".xls"):
+        raise click.UsageError(f"{output} is named {suffix} but --to json writes JSON: name it .json, or convert into "
+                               "the template with --to ec-template --template BLANK.xlsx")
+    if target == "ec-template" and suffix in (".json", ".yaml", ".yml"):
+        raise click.UsageError(f"{output} is named {suffix} but --to ec-template writes an .xlsx workbook: name it "
+                               ".xlsx, or drop --to for the JSON exchange format")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from cbam_exchange.errors import UnreadableInput
@@ -15,6 +16,9 @@ def detect_format(path: Path) -> str:
         raise UnreadableInput(str(path), "file not found")
     if path.is_dir():
         raise UnreadableInput(str(path), "is a folder, not a file")
+    if not stat.S_ISREG(path.stat().st_mode):  # opening a FIFO with no writer waits for ever; /dev/zero never ends
+        raise UnreadableInput(str(path), "not a regular file", found="a FIFO, device or socket",
+                              expected="a file saved on disk, or `-` with the file piped to standard input")
     with path.open("rb") as fh:
         head = fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith((b"{", b"[")):

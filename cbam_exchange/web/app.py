@@ -48,11 +48,22 @@ class Settings:
     workspace: Path | None = None  # where uploads and their findings are kept, if anywhere
 
 
+_NAME_BYTES = 120
+
+
 def safe_name(filename: str | None) -> str:
-    """The upload's own file name, reduced to a harmless base name (no folders, no leading dots, bounded)."""
+    """The upload's own file name, reduced to a harmless base name (no folders, no leading dots), bounded to 120
+    bytes of UTF-8 (a disk takes 255, and a name of 120 emoji is 480) with its extension kept: the readers go by it."""
     base = re.split(r"[\\/]", filename or "")[-1]
-    base = re.sub(r"[\x00-\x1f\x7f]", "", base).lstrip(". ").strip()[:120]
-    return base or "upload"
+    base = re.sub(r"[\x00-\x1f\x7f]", "", base).lstrip(". ").strip()
+    stem, dot, suffix = base.rpartition(".")
+    if not dot or not stem or not 0 < len(suffix) <= 8:
+        stem, suffix = base, ""
+    else:
+        suffix = "." + suffix
+    room = _NAME_BYTES - len(suffix.encode("utf-8"))
+    stem = stem.encode("utf-8")[:room].decode("utf-8", "ignore").strip()
+    return (stem + suffix) if stem else "upload"
 
 
 class Uploads:

@@ -116,6 +116,15 @@ class CustomsFile:
     rows: Iterator[tuple[int, list[str]]]
     close: Any = None
     position: Any = None  # bytes read so far (for a progress bar), where the file is text
+    line: Any = None  # the physical line the reader has reached, where the file is text
+
+
+def field_too_long(path: Path, line: int | str) -> UnreadableInput:
+    """csv refuses a field over its limit (a quote never closed, or not a customs export): said as input, not a bug."""
+    return UnreadableInput(str(path), "a field is too long for a customs line", location=f"line {line}",
+                           found=f"more than {csv.field_size_limit():,} characters in one field (a quote never "
+                                 "closed, or not a customs export)",
+                           expected="one import line per row, as the customs system exports it")
 
 
 def _columns(path: Path, header: list[str], mapping: Mapping) -> tuple[dict[str, int], str | None, list[str]]:
@@ -136,6 +145,13 @@ def _columns(path: Path, header: list[str], mapping: Mapping) -> tuple[dict[str,
                 unit = unit or m["unit"]
         if name and name not in index and k not in index.values():
             index[name] = k
+    for name, k in index.items():  # a second column of the same name would be ignored without a word
+        twins = [j + 1 for j, h in enumerate(header) if fold(h) == fold(header[k])]
+        if len(twins) > 1:
+            raise UnreadableInput(str(path), f"the header names the {name} column twice", location="line 1",
+                                  found=f"{header[k]!r} in columns {', '.join(map(str, twins))}",
+                                  expected="each column named once (rename or delete the other, or name the one to "
+                                           "use in a --mapping file)")
     missing = [c for c in REQUIRED if c not in index]
     if missing:
         raise UnreadableInput(str(path), f"customs lines lack required columns ({', '.join(missing)})",
@@ -164,19 +180,23 @@ def open_customs(path: Path, mapping: Mapping | None = None) -> CustomsFile:
     delimiter = max((";", ",", "\t"), key=first.count)
     fh.seek(0)
     reader = csv.reader(fh, delimiter=delimiter)
-    header = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
     try:
+        header = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
         index, unit, extra = _columns(path, header, mapping)
+        rows: Iterator[tuple[int, list[str]]] = enumerate(reader, start=2)
+        decimal = mapping.decimal or ("." if delimiter == "," else None)
+        if decimal is None:  # a ';' or tab file: the first lines' masses tell the decimal mark
+            ahead = list(itertools.islice(rows, 10_000))
+            decimal = _decimal_mark([r[index["net_mass"]] for _, r in ahead if len(r) > index["net_mass"]])
+            rows = itertools.chain(ahead, rows)
+    except csv.Error:
+        fh.close()
+        raise field_too_long(path, reader.line_num) from None
     except UnreadableInput:
         fh.close()
         raise
-    rows: Iterator[tuple[int, list[str]]] = enumerate(reader, start=2)
-    decimal = mapping.decimal or ("." if delimiter == "," else None)
-    if decimal is None:  # a ';' or tab file: the first lines' masses tell the decimal mark
-        ahead = list(itertools.islice(rows, 10_000))
-        decimal = _decimal_mark([r[index["net_mass"]] for _, r in ahead if len(r) > index["net_mass"]])
-        rows = itertools.chain(ahead, rows)
-    return CustomsFile(path, header, index, extra, unit, decimal, encoding, rows, fh.close, fh.buffer.tell)
+    return CustomsFile(path, header, index, extra, unit, decimal, encoding, rows, fh.close, fh.buffer.tell,
+                       lambda: reader.line_num)
 
 
 def _decimal_mark(masses: list[str]) -> str | None:

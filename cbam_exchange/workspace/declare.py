@@ -11,6 +11,7 @@ threshold, and certificates at the quarterly price of the quarter of importation
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import gc
 import math
@@ -23,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from cbam_exchange.reference.tables import _rows, cbam_factor, manifest, normalise_cn
-from cbam_exchange.workspace.customs import REQUIRED, open_customs, parse_number, read_mapping, unit_size
+from cbam_exchange.workspace.customs import (REQUIRED, field_too_long, open_customs, parse_number, read_mapping,
+                                            unit_size)
 from cbam_exchange.workspace.db import Workspace
 from cbam_exchange.workspace.precursors import precursor_chase
 from cbam_exchange.workspace.valuation import PRICED, Actual, Lines, group, valuation
@@ -155,6 +157,8 @@ def declare(db: Workspace, imports: Path, year: int, mapping: Path | None = None
             if parsed is None:  # a few hundred distinct dates a year: check each once
                 parsed = dates[date_text] = _date_key(date_text, year)
             if parsed.__class__ is str:
+                if not "".join(row).strip():  # a row of empty cells, as spreadsheets append: no line
+                    continue
                 bad.append((number, header[i_date], date_text, parsed))  # type: ignore[arg-type]
                 continue
             mass_text = row[i_mass]
@@ -195,6 +199,8 @@ def declare(db: Workspace, imports: Path, year: int, mapping: Path | None = None
             masses[index] += mass_t
             counts[index] += 1
             rows.append((number, date_text, mass_t, index, extras_of(row) if i_extra else ()))
+    except csv.Error:  # a field over csv's limit
+        raise field_too_long(imports, source.line() if source.line else "?") from None
     finally:
         if gc_was_enabled:
             gc.enable()

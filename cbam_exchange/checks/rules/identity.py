@@ -29,7 +29,7 @@ def _months(start: dt.date, end: dt.date) -> float:
 
 
 @rule("ID-002", "period-coverage", "warning",
-      "The reporting period {start} to {value} covers {months:.1f} months, not one calendar year.",
+      "The reporting period {value} to {end} covers {months:.1f} months, not one calendar year.",
       rationale="In the definitive period embedded emissions are reported per calendar year of production; a "
                 "shorter period needs a reason (e.g. a new installation) that the verifier can check.",
       remedy="Report 1 January to 31 December, or explain the shorter period under 'additional information'.",
@@ -42,7 +42,7 @@ def period_coverage(ctx: CheckContext) -> None:
         return
     if (p.start.month, p.start.day, p.end.month, p.end.day) != (1, 1, 12, 31) or p.start.year != p.end.year:
         ctx.report("reporting_period.start", value=p.start, expected="1 January to 31 December of one year",
-                   start=p.start, months=_months(p.start, p.end))
+                   end=p.end, months=_months(p.start, p.end))
 
 
 @rule("ID-003", "unlocode-country", "error",

@@ -23,9 +23,15 @@ def _matters(note: ReadNote) -> bool:
     return not (_BOOLEAN.match(note.found or "") or _UNUSED.match(note.path or ""))
 
 
+# ID-015 reports the period's dates typed as text (READ-TYPE, READ-TEXT-AS-VALUE) in a date's words; said here again
+# they were 'a number as text' to be converted to a number
+_DATES_ELSEWHERE = ("reporting_period.start", "reporting_period.end")
+
+
 def _notes(ctx: CheckContext, code: str, only_if_used: bool = False) -> None:
     for note in ctx.submission.notes:
-        if note.code == code and (not only_if_used or _matters(note)):
+        if note.code == code and (not only_if_used or _matters(note)) and not (
+                code != "READ-FORMULA" and note.path in _DATES_ELSEWHERE):
             ctx.report(note.path, value=note.found, detail=note.message, at=(note.sheet, note.cell))
 
 

@@ -1,0 +1,82 @@
+"""Issue 17 probes of customs exports given to `cbam declare`: an over-long field is a clear refusal (exit 2, not an
+internal error), a header that names a column twice is refused rather than read from whichever came first, and a row
+of empty cells (what spreadsheets append) is skipped like an empty line."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from cbam_exchange.errors import UnreadableInput
+from cbam_exchange.workspace.db import connect
+from cbam_exchange.workspace.declare import declare
+from tests.test_conventions import cbam
+
+HEADER = "date;cn_code;country;net_mass;unit\n"
+LINE = "15.03.2026;72083900;CN;1000;kg\n"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> sqlite3.Connection:
+    return connect(tmp_path / "ws.sqlite")
+
+
+@pytest.mark.parametrize("tail", ["15.03.2026;72083900;CN;1000;kg;" + "x" * 200_000 + "\n",  # an extra column
+                                  '"' + "x" * 200_000 + "\n"])  # a quote never closed swallows the rest
+def test_a_field_too_long_for_a_customs_line_is_refused_naming_the_file(db, tmp_path: Path, tail: str) -> None:
+    path = tmp_path / "imports.csv"
+    path.write_text(HEADER + LINE * 3 + tail, encoding="utf-8")
+    with pytest.raises(UnreadableInput) as caught:
+        declare(db, path, 2026)
+    text = caught.value.describe()
+    assert str(path) in text and "line 5" in text and "characters" in text
+
+
+def test_the_cli_says_so_with_exit_2(tmp_path: Path) -> None:
+    ws = tmp_path / "ws.sqlite"
+    connect(ws).close()
+    path = tmp_path / "imports.csv"
+    path.write_text(HEADER + LINE + "15.03.2026;72083900;CN;1000;kg;" + "x" * 200_000 + "\n", encoding="utf-8")
+    run = cbam("declare", "--db", str(ws), "--imports", str(path), "--year", "2026", "-o", str(tmp_path / "out"))
+    assert run.returncode == 2 and "internal error" not in run.stderr and "imports.csv" in run.stderr
+
+
+@pytest.mark.parametrize("header, row", [
+    ("date;cn_code;country;net_mass;net_mass;unit\n", "15.03.2026;72083900;CN;1000;5;kg\n"),
+    ("date;cn_code;country;Net mass;net mass;unit\n", "15.03.2026;72083900;CN;1000;5;kg\n"),
+    ("date;cn_code;country;net_mass;unit;unit\n", "15.03.2026;72083900;CN;1000;kg;t\n"),
+])
+def test_a_column_named_twice_is_refused(db, tmp_path: Path, header: str, row: str) -> None:
+    # the first 'net_mass' was read and the second ignored without a word (1 t declared, or 5 kg: a guess)
+    path = tmp_path / "imports.csv"
+    path.write_text(header + row, encoding="utf-8")
+    with pytest.raises(UnreadableInput) as caught:
+        declare(db, path, 2026)
+    text = caught.value.describe()
+    assert "line 1" in text and "twice" in text and ("net" in text or "unit" in text)
+
+
+def test_a_column_the_declaration_does_not_use_may_repeat(db, tmp_path: Path) -> None:
+    path = tmp_path / "imports.csv"
+    path.write_text("date;cn_code;country;net_mass;unit;remark;remark\n15.03.2026;72083900;CN;1000;kg;a;b\n",
+                    encoding="utf-8")
+    assert len(declare(db, path, 2026).lines) == 1
+
+
+def test_rows_of_empty_cells_are_skipped_like_empty_lines(db, tmp_path: Path) -> None:
+    path = tmp_path / "imports.csv"
+    path.write_text(HEADER + LINE + "\n;;;;\n" + LINE + " ; ; ; ; \n", encoding="utf-8")
+    decl = declare(db, path, 2026)
+    assert [line["line"] for line in decl.lines] == [2, 5] and not decl.problems
+
+
+def test_a_long_field_past_the_lines_read_ahead_is_refused_too(db, tmp_path: Path) -> None:
+    # a ',' file is not read ahead for its decimal mark: the long field is met while the lines are valued
+    path = tmp_path / "imports.csv"
+    path.write_text("date,cn_code,country,net_mass,unit\n" + "2026-03-15,72083900,CN,1000,kg\n" * 3
+                    + "2026-03-15,72083900,CN,1000,kg," + "x" * 200_000 + "\n", encoding="utf-8")
+    with pytest.raises(UnreadableInput) as caught:
+        declare(db, path, 2026)
+    assert "line 5" in caught.value.describe() and "too long" in caught.value.describe()

@@ -1,0 +1,35 @@
+"""Issue 17 probes of `cbam serve`: an upload's file name, however long or strange, is reduced to one the disk takes,
+keeping its extension (the readers go by it), so the file is checked rather than failing as an internal error."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.testclient import TestClient
+
+from cbam_exchange.web.app import Settings, create_app, safe_name
+from tests.conftest import ROOT
+
+STEEL = ROOT / "examples" / "steelworks-bf-bof.json"
+
+
+def test_a_long_name_is_bounded_in_bytes_and_keeps_its_extension() -> None:
+    for name in ("😀" * 120 + ".json", "é" * 300 + ".xlsx", "a" * 400 + ".json"):
+        safe = safe_name(name)
+        assert len(safe.encode("utf-8")) <= 120 and safe.endswith(name[-5:]) and len(safe) > 5
+    assert safe_name("😀" * 120).encode("utf-8") == ("😀" * 30).encode("utf-8")  # never half a character
+    assert safe_name("x." + "y" * 300) == ("x." + "y" * 300)[:120]  # not an extension: cut as text
+
+
+@pytest.fixture(scope="module")
+def client():
+    with TestClient(create_app(Settings(workers=1, max_files=3, max_upload_mb=5))) as c:
+        yield c
+
+
+def test_an_upload_with_a_very_long_name_is_checked(client) -> None:
+    # 120 emoji are 480 bytes: the private copy failed with 'File name too long' (an internal error, 422)
+    name = "😀" * 120 + ".json"
+    answer = client.post("/api/validate", files={"file": (name, STEEL.read_bytes())})
+    assert answer.status_code == 200, answer.text
+    shown = answer.json()["files"][0]["file"]
+    assert shown == safe_name(name) and shown.endswith(".json")
