@@ -69,7 +69,7 @@ def test_supplement_items_name_their_field(steel) -> None:
     assert s["(2)(b)"]["values"] == [{"value": "TR-INST-2026-000417", "source": where + "registry_installation_id"}]
     assert s["(1)(a)"]["values"][0]["source"] == where + "operator.name"
     [row1] = values(s["(4)(e)"], subject="row 1")
-    assert row1["value"] == 1.264 and row1["source"] == where + "goods[0].sefa"
+    assert row1["value"] == 1.266 and row1["source"] == where + "goods[0].sefa"
     assert values(s["(16)"], "CBAM Registry installation identifier (if any)")[0]["value"] == "ZA-INST-000088"
     assert values(s["(13)"], "year used in the complex good")[0]["value"] == 2026
 
@@ -85,7 +85,7 @@ def test_see_without_cached_results_is_computed_and_matches_the_templates_own_fo
 
 
 def test_sefa_not_stated_is_computed_from_ir_2025_2620_and_says_so(example_workbooks, tmp_path: Path) -> None:
-    supplement = supplement_with(tmp_path, "steelworks-bf-bof", "      sefa: 1.264\n", "")
+    supplement = supplement_with(tmp_path, "steelworks-bf-bof", "      sefa: 1.266\n", "")
     _, summary = build_reports(read_with_supplement(example_workbooks["steelworks-bf-bof"], supplement))
     [row1] = values(items(summary.to_dict())["(4)(e)"], subject="row 1")
     assert row1["source"].startswith("computed: IR 2025/2620 benchmarks") and "CBAM factor" in row1["source"]
@@ -180,7 +180,7 @@ def _pdf_text(path: Path) -> str:
 
 
 def test_bad_supplement_exits_2_naming_the_field(tmp_path: Path) -> None:
-    supplement = supplement_with(tmp_path, "steelworks-bf-bof", "sefa: 1.264", "sefa: -3")
+    supplement = supplement_with(tmp_path, "steelworks-bf-bof", "sefa: 1.266", "sefa: -3")
     run = cbam("annex-iv", str(ROOT / "examples" / "steelworks-bf-bof.json"), "--supplement", str(supplement),
                "-o", str(tmp_path / "out"))
     assert run.returncode == 2 and "definitive.goods[0].sefa" in run.stderr and "Traceback" not in run.stderr

@@ -21,6 +21,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SINTER_A, PIG_IRON_A, SLAB_BOF_A, HRC_A = 0.086, 1.089, 0.188, 0.044
 # Column B (default path), production years 2026-2027 / 2028-2030
 FERRO_CHROMIUM_B = {2026: 1.142, 2028: 1.106}  # the lowest alloy benchmark: the purchased alloy's CN code is unknown
+FERRO_MANGANESE_B = {2026: 1.361, 2028: 1.277}  # CN 7202 11 20, high-carbon ferromanganese
 HRC_B_BOF, CEMENT_B = 1.370, 0.666
 CBAM_FACTOR = {2026: 0.975, 2028: 0.900}
 
@@ -52,9 +53,15 @@ def test_methodology_worked_example_a_hot_rolled_coil() -> None:
     assert any("UNCONFIRMED" in n for n in hrc.notes)  # CSCF assumed 1.0
 
 
+def _without_precursor_cn(data: dict) -> dict:
+    for d in data.get("definitive", {}).get("precursors", []):
+        d.pop("cn_code", None)
+    return data
+
+
 @pytest.mark.parametrize("year", [2026, 2028])
 def test_steelworks_chain_with_a_purchased_alloy_on_its_default_path(year: int) -> None:
-    data = _steelworks()
+    data = _without_precursor_cn(_steelworks())
     f = CBAM_FACTOR[year]
     sinter = f * SINTER_A
     pig = f * PIG_IRON_A + 5_400_000 / 4_000_000 * sinter
@@ -70,8 +77,28 @@ def test_steelworks_chain_with_a_purchased_alloy_on_its_default_path(year: int) 
     assert any("PP1" in n and "lowest" in n for n in sefa[3].notes)
 
 
-def test_producer_sefa_of_a_purchased_precursor_replaces_its_default_path() -> None:
+@pytest.mark.parametrize("year", [2026, 2028])
+def test_a_purchased_precursor_whose_cn_code_is_given_takes_that_code_s_benchmark(year: int) -> None:
+    """The definitive-period data name PP1's CN code, 7202 11 20 (high-carbon ferromanganese, Annex IV §1.1 item
+    23(a)); the draft's precursor section shows it. Its benchmark is then that code's (IR (EU) 2025/2620 Annex
+    point 5), not the lowest of the whole alloys category (ferrochromium's 1.142), which is only a fallback for a
+    precursor known by its category alone."""
     data = _steelworks()
+    assert data["definitive"]["precursors"][0]["cn_code"] == "72021120"
+    f = CBAM_FACTOR[year]
+    pig = f * PIG_IRON_A + 5_400_000 / 4_000_000 * f * SINTER_A
+    slab = f * SLAB_BOF_A + 3_950_000 / 4_600_000 * pig + 41_400 / 4_600_000 * f * FERRO_MANGANESE_B[year]
+    hrc = f * HRC_A + 4_450_000 / 4_380_000 * slab
+    sefa = _sefa(data, year)
+    assert sefa[3].sefa == pytest.approx(slab, rel=1e-12)
+    assert sefa[1].sefa == pytest.approx(hrc, rel=1e-12)
+    assert not any("PP1" in n and "lowest" in n for n in sefa[3].notes)
+    if year == 2026:  # the figures the example declares (rounded to three decimals)
+        assert round(slab, 3) == 1.204 and round(hrc, 3) == 1.266
+
+
+def test_producer_sefa_of_a_purchased_precursor_replaces_its_default_path() -> None:
+    data = _without_precursor_cn(_steelworks())
     submission, result = recompute(from_dict(Submission, data))
     base = sefa_for_submission(submission, result, 2026)[3].sefa
     given = sefa_for_submission(submission, result, 2026, precursor_sefa={"PP1": 2.0})[3].sefa

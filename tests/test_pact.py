@@ -49,7 +49,7 @@ def test_the_footprint_is_the_see_the_templates_own_formulas_give(tmp_path: Path
     data = coil["extensions"][0]["data"]
     assert data["cnCode"] == "72083900" and data["installation"]["registryId"] == "TR-INST-2026-000417"
     assert data["seeDirect"] == pytest.approx(recorded["see_direct"], rel=1e-9)
-    assert data["indirectCounted"] is False and data["sefa"] == 1.264
+    assert data["indirectCounted"] is False and data["sefa"] == 1.266
 
 
 def test_a_good_without_a_required_pact_value_is_left_out_not_invented(tmp_path: Path) -> None:

@@ -79,7 +79,7 @@ def test_a_filled_supplement_is_read_with_the_workbook(example_workbooks) -> Non
     d = submission.definitive
     assert submission.source.format == "ec-template"
     assert d.registry_installation_id == "TR-INST-2026-000417"
-    assert d.goods[0].sefa == 1.264 and d.goods[0].product_row == 1
+    assert d.goods[0].sefa == 1.266 and d.goods[0].product_row == 1
     assert d.precursors[0].origin.registry_id == "ZA-INST-000088"
     assert d.co2.capture_used is False and d.monitoring_months is None
 

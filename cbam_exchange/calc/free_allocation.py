@@ -5,7 +5,8 @@ would give the good, deducted from its embedded emissions when certificates are 
   its precursors of `m_i x SEFA_i`. Processes can feed each other, so the process SEFA are solved over the chain as
   one linear system, like SEE (calc/see_solver.py).
 - Purchased precursors carry no SEFA in the template: theirs comes from the Column B default path unless the caller
-  passes the producer's own value.
+  passes the producer's own value, with the benchmark of the precursor's CN code where the definitive-period data
+  give it (Annex IV 1.1 items 22(a), 23(a)), else the lowest of its category.
 - Default values: `CBAM_y x CSCF x BM` (Column B), with the route of the country's default value.
 - Electricity: no adjustment (2620 Art 1(2)). Before 2026 there is no adjustment at all (transitional period).
 
@@ -167,9 +168,13 @@ def default_sefa(cn_code: str, country: str | None, year: int, route: str | None
 
 
 def _purchased_default(category: str | None, country: str | None, routes: list[str | None], year: int,
-                       node: str, notes: list[str]) -> tuple[float | None, BenchmarkUsed]:
-    codes = _category_codes(category)
+                       node: str, notes: list[str], cn_code: str | None = None) -> tuple[float | None, BenchmarkUsed]:
     letters = _route_letters(category, routes)
+    if cn_code:  # the CN code is given (Annex IV 1.1 item 22(a)/23(a)): that code's benchmark, 2620 Annex point 5
+        known = _pick(node, (normalise_cn(cn_code),), "B", year, letters, notes, highest=True)
+        if known.value is not None:
+            return known.value, known
+    codes = _category_codes(category)
     if not letters and codes:
         dv_routes = {dv.route for cn in codes if (dv := default_value(cn, country, year)) is not None and dv.route}
         letters = tuple(sorted({r for route in dv_routes for r in route.split("/")}))
@@ -213,13 +218,15 @@ def sefa_for_submission(submission: Submission, result: Recomputation, year: int
         unknown_amount = any(use.per_unit is None for use in p.precursors)
         own.append(None if value is None or unknown_amount else scale * value)
     purchased_model = {p.id: p for p in submission.purchased_precursors}
+    given_cn = {d.precursor_id: d.cn_code for d in (submission.definitive.precursors if submission.definitive else [])
+                if d.cn_code}
     for pp in result.purchased:
         if precursor_sefa and pp.id in precursor_sefa:
             own.append(precursor_sefa[pp.id])
             continue
         m = purchased_model.get(pp.id)
         value, used[pp.id] = _purchased_default(pp.category, m.country_code if m else None, m.routes if m else [],
-                                                year, pp.id, notes)
+                                                year, pp.id, notes, given_cn.get(pp.id))
         own.append(None if value is None else scale * value)
     matrix = [[0.0] * len(ids) for _ in ids]
     for p in result.processes:
