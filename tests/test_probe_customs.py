@@ -80,3 +80,17 @@ def test_a_long_field_past_the_lines_read_ahead_is_refused_too(db, tmp_path: Pat
     with pytest.raises(UnreadableInput) as caught:
         declare(db, path, 2026)
     assert "line 5" in caught.value.describe() and "too long" in caught.value.describe()
+
+
+def test_an_xlsx_export_without_the_columns_names_the_sheet_it_read(db, tmp_path: Path) -> None:
+    # only the first sheet is read; the message said 'line 1' of a workbook whose lines were on its second sheet
+    import openpyxl
+    book = openpyxl.Workbook()
+    book.active.title = "Cover"
+    book.active.append(["Customs export, Q1 2026"])
+    book.create_sheet("Lines").append(["date", "cn_code", "country", "net_mass", "unit"])
+    path = tmp_path / "imports.xlsx"
+    book.save(path)
+    with pytest.raises(UnreadableInput) as caught:
+        declare(db, path, 2026)
+    assert "sheet 'Cover', line 1" in caught.value.describe()
