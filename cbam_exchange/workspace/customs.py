@@ -127,6 +127,14 @@ def field_too_long(path: Path, line: int | str) -> UnreadableInput:
                            expected="one import line per row, as the customs system exports it")
 
 
+def header_unit(header: list[str], index: dict[str, int]) -> str | None:
+    """The unit the net-mass column's own header states (net_mass_kg -> kg), if any."""
+    if "net_mass" not in index:
+        return None
+    m = _UNIT_SUFFIX.match(fold(header[index["net_mass"]]))
+    return m["unit"] if m and ALIASES.get(m["base"]) == "net_mass" else None
+
+
 def _columns(path: Path, header: list[str], mapping: Mapping, where: str = "line 1"
              ) -> tuple[dict[str, int], str | None, list[str]]:
     index: dict[str, int] = {}
@@ -153,6 +161,11 @@ def _columns(path: Path, header: list[str], mapping: Mapping, where: str = "line
                                   found=f"{header[k]!r} in columns {', '.join(map(str, twins))}",
                                   expected="each column named once (rename or delete the other, or name the one to "
                                            "use in a --mapping file)")
+    stated = header_unit(header, index)
+    if stated and mapping.unit and unit_size(stated) != unit_size(mapping.unit):
+        raise UnreadableInput(str(path), "the unit of net mass is stated twice, differently", location=where,
+                              found=f"column {header[index['net_mass']]!r} says {stated}; the mapping file says "
+                                    f"{mapping.unit!r}", expected="one unit: rename the column or correct the mapping")
     missing = [c for c in REQUIRED if c not in index]
     if missing:
         raise UnreadableInput(str(path), f"customs lines lack required columns ({', '.join(missing)})",
