@@ -42,3 +42,16 @@ def test_a_json_copy_keeps_the_definitive_block_and_says_nothing(tmp_path: Path)
     run = cbam("convert", str(STEEL), "-o", str(tmp_path / "s.json"))
     assert run.returncode == 0 and "warning" not in run.stderr
     assert json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["definitive"]
+
+
+def test_a_cell_that_could_not_be_read_is_named_when_converting(example_workbooks, tmp_path: Path) -> None:
+    # the JSON kept a note, but the command said only 'wrote ...': the value left out was easy to miss
+    from tests.xlsx_edit import edit_workbook
+    odd = edit_workbook(example_workbooks["steelworks-bf-bof"], tmp_path / "odd.xlsx",
+                        constants={"D_Processes!L16": "abc"})
+    run = cbam("-q", "convert", str(odd), "-o", str(tmp_path / "odd.json"))
+    assert run.returncode == 0
+    warning = [line for line in run.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warning) == 1 and "D_Processes!L16" in warning[0] and "'abc'" in warning[0]
+    doc = json.loads((tmp_path / "odd.json").read_text(encoding="utf-8"))
+    assert doc["processes"][0]["production"][0].get("amount") is None  # missing stays missing, not 0

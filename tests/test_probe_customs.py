@@ -80,3 +80,42 @@ def test_a_long_field_past_the_lines_read_ahead_is_refused_too(db, tmp_path: Pat
     with pytest.raises(UnreadableInput) as caught:
         declare(db, path, 2026)
     assert "line 5" in caught.value.describe() and "too long" in caught.value.describe()
+
+
+def test_an_xlsx_export_without_the_columns_names_the_sheet_it_read(db, tmp_path: Path) -> None:
+    # only the first sheet is read; the message said 'line 1' of a workbook whose lines were on its second sheet
+    import openpyxl
+    book = openpyxl.Workbook()
+    book.active.title = "Cover"
+    book.active.append(["Customs export, Q1 2026"])
+    book.create_sheet("Lines").append(["date", "cn_code", "country", "net_mass", "unit"])
+    path = tmp_path / "imports.xlsx"
+    book.save(path)
+    with pytest.raises(UnreadableInput) as caught:
+        declare(db, path, 2026)
+    assert "sheet 'Cover', line 1" in caught.value.describe()
+
+
+def test_a_mapping_unit_that_contradicts_the_column_header_is_refused(db, tmp_path: Path) -> None:
+    # 'net_mass_kg' with 'unit: t' in the mapping file: 1000 kg was declared as 1000 t, without a word
+    path = tmp_path / "imports.csv"
+    path.write_text("date,cn_code,country,net_mass_kg\n2026-03-15,72083900,CN,1000\n", encoding="utf-8")
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("unit: t\n", encoding="utf-8")
+    with pytest.raises(UnreadableInput) as caught:
+        declare(db, path, 2026, mapping)
+    text = caught.value.describe()
+    assert "net_mass_kg" in text and "'t'" in text and "line 1" in text
+    mapping.write_text("unit: KGM\n", encoding="utf-8")  # the same unit in other words is no contradiction
+    assert [line["net_mass_t"] for line in declare(db, path, 2026, mapping).lines] == [1.0]
+
+
+def test_a_unit_column_that_contradicts_the_column_header_is_a_problem_line(db, tmp_path: Path) -> None:
+    path = tmp_path / "imports.csv"
+    path.write_text("date,cn_code,country,net_mass_kg,unit\n2026-03-15,72083900,CN,1000,t\n"
+                    "2026-03-16,72083900,CN,2000,kg\n2026-03-17,72083900,CN,3000,t\n", encoding="utf-8")
+    decl = declare(db, path, 2026)
+    assert [line["net_mass_t"] for line in decl.lines if line["line"] == 3] == [2.0]
+    problems = {p[0]: p for p in decl.problems}
+    assert sorted(problems) == [2, 4]
+    assert problems[2][1] == "unit" and problems[2][2] == "t" and "net_mass_kg" in problems[2][3]

@@ -33,3 +33,11 @@ def test_an_upload_with_a_very_long_name_is_checked(client) -> None:
     assert answer.status_code == 200, answer.text
     shown = answer.json()["files"][0]["file"]
     assert shown == safe_name(name) and shown.endswith(".json")
+
+
+@pytest.mark.parametrize("header", ["vi;q=inf, tr", "vi;q=1e999, tr", "vi;q=2, tr;q=0.5", "vi;q=nan, tr;q=0.5",
+                                    "vi;q=-1, tr;q=0.5"])
+def test_a_quality_value_outside_0_to_1_does_not_outrank_a_valid_one(header: str) -> None:
+    # RFC 9110 qvalues lie in 0..1: 'q=inf' (or 2) made Vietnamese outrank Turkish at the default q=1
+    from cbam_exchange.i18n import negotiate
+    assert negotiate(header) == "tr"

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cbam_exchange.cli.app import main
 from cbam_exchange.cli.common import FILE, INPUT, guarded, info
 from cbam_exchange.errors import EXIT_UNREADABLE, UnreadableInput
+
+if TYPE_CHECKING:
+    from cbam_exchange.model.submission import ReadNote
 
 
 @main.command()
@@ -32,6 +36,7 @@ def convert(file: Path, output: Path, target: str, blank: Path | None, recalcula
         raise click.UsageError("the output must not overwrite an input file")
     _check_output_name(output, target)
     submission = read_submission(file)
+    _warn_unread(submission.notes)
     if target == "json":
         from cbam_exchange.writers.json_exchange import write_json_submission
         write_json_submission(submission, output)
@@ -77,3 +82,15 @@ def _check_output_name(output: Path, target: str) -> None:
     if target == "ec-template" and suffix in (".json", ".yaml", ".yml"):
         raise click.UsageError(f"{output} is named {suffix} but --to ec-template writes an .xlsx workbook: name it "
                                ".xlsx, or drop --to for the JSON exchange format")
+
+
+def _warn_unread(notes: list[ReadNote]) -> None:
+    """Name the cells whose value could not be read (left out, not 0): a conversion checks nothing, so without this
+    line the gap shows only later, as a finding on the converted file."""
+    unread = [n for n in notes if n.code == "READ-TYPE"]
+    if not unread:
+        return
+    cells = "; ".join(f"{n.sheet}!{n.cell} {n.found!r}" if n.sheet else f"{n.path} {n.found!r}" for n in unread[:5])
+    more = f" and {len(unread) - 5} more" if len(unread) > 5 else ""
+    click.echo(f"warning: {len(unread)} value(s) could not be read and are left out (not 0): {cells}{more}; "
+               "`cbam validate` says why", err=True)

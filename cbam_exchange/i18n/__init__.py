@@ -65,6 +65,8 @@ def negotiate(accept_language: str | None) -> str:
                     quality = float(val)
                 except ValueError:
                     quality = 0.0
+                if not 0.0 <= quality <= 1.0:  # inf, 2, nan: not a qvalue (RFC 9110 12.4.2), so it ranks nothing
+                    quality = 0.0
         code = language(tag)
         if code and quality > 0:
             ranked.append((-quality, position, code))

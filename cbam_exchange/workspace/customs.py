@@ -127,14 +127,23 @@ def field_too_long(path: Path, line: int | str) -> UnreadableInput:
                            expected="one import line per row, as the customs system exports it")
 
 
-def _columns(path: Path, header: list[str], mapping: Mapping) -> tuple[dict[str, int], str | None, list[str]]:
+def header_unit(header: list[str], index: dict[str, int]) -> str | None:
+    """The unit the net-mass column's own header states (net_mass_kg -> kg), if any."""
+    if "net_mass" not in index:
+        return None
+    m = _UNIT_SUFFIX.match(fold(header[index["net_mass"]]))
+    return m["unit"] if m and ALIASES.get(m["base"]) == "net_mass" else None
+
+
+def _columns(path: Path, header: list[str], mapping: Mapping, where: str = "line 1"
+             ) -> tuple[dict[str, int], str | None, list[str]]:
     index: dict[str, int] = {}
     unit = mapping.unit
     by_name = {h.strip(): k for k, h in enumerate(header)}
     for name, given in mapping.columns.items():
         if given.strip() not in by_name:
             raise UnreadableInput(str(path), f"the mapping names a column that is not in the file ({name})",
-                                  location="line 1", found=given, expected=", ".join(header))
+                                  location=where, found=given, expected=", ".join(header))
         index[name] = by_name[given.strip()]
     for k, h in enumerate(header):
         key = fold(h)
@@ -148,18 +157,23 @@ def _columns(path: Path, header: list[str], mapping: Mapping) -> tuple[dict[str,
     for name, k in index.items():  # a second column of the same name would be ignored without a word
         twins = [j + 1 for j, h in enumerate(header) if fold(h) == fold(header[k])]
         if len(twins) > 1:
-            raise UnreadableInput(str(path), f"the header names the {name} column twice", location="line 1",
+            raise UnreadableInput(str(path), f"the header names the {name} column twice", location=where,
                                   found=f"{header[k]!r} in columns {', '.join(map(str, twins))}",
                                   expected="each column named once (rename or delete the other, or name the one to "
                                            "use in a --mapping file)")
+    stated = header_unit(header, index)
+    if stated and mapping.unit and unit_size(stated) != unit_size(mapping.unit):
+        raise UnreadableInput(str(path), "the unit of net mass is stated twice, differently", location=where,
+                              found=f"column {header[index['net_mass']]!r} says {stated}; the mapping file says "
+                                    f"{mapping.unit!r}", expected="one unit: rename the column or correct the mapping")
     missing = [c for c in REQUIRED if c not in index]
     if missing:
         raise UnreadableInput(str(path), f"customs lines lack required columns ({', '.join(missing)})",
-                              location="line 1", found=", ".join(header) or "no header",
+                              location=where, found=", ".join(header) or "no header",
                               expected=", ".join(REQUIRED) + " (or their aliases, or a --mapping file naming "
                                                              "your columns)")
     if "unit" not in index and unit is None:
-        raise UnreadableInput(str(path), "the unit of net mass is not stated", location="line 1",
+        raise UnreadableInput(str(path), "the unit of net mass is not stated", location=where,
                               found=f"column {header[index['net_mass']]!r} and no unit column",
                               expected="a unit column (kg, t, KGM, TNE, MWh), a header such as net_mass_kg, or "
                                        "'unit' in the mapping file")
@@ -234,7 +248,11 @@ def _open_xlsx(path: Path, mapping: Mapping) -> CustomsFile:
     sheet = book.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = [_cell_text(v).strip() for v in next(rows, ())]
-    index, unit, extra = _columns(path, header, mapping)
+    try:  # only the first sheet is read: name it, for a workbook whose lines are on another
+        index, unit, extra = _columns(path, header, mapping, f"sheet {sheet.title!r}, line 1")
+    except UnreadableInput:
+        book.close()
+        raise
     texts = ((n, [_cell_text(v) for v in row]) for n, row in enumerate(rows, start=2))
     return CustomsFile(path, header, index, extra, unit, mapping.decimal or ".", "xlsx", texts, book.close)
 

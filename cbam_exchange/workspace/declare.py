@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from cbam_exchange.reference.tables import _rows, cbam_factor, manifest, normalise_cn
-from cbam_exchange.workspace.customs import (REQUIRED, field_too_long, open_customs, parse_number, read_mapping,
-                                            unit_size)
+from cbam_exchange.workspace.customs import (REQUIRED, field_too_long, header_unit, open_customs, parse_number,
+                                            read_mapping, unit_size)
 from cbam_exchange.workspace.db import Workspace
 from cbam_exchange.workspace.precursors import precursor_chase
 from cbam_exchange.workspace.valuation import PRICED, Actual, Lines, group, valuation
@@ -142,6 +142,7 @@ def declare(db: Workspace, imports: Path, year: int, mapping: Path | None = None
     fast = decimal == "."
     limit = max_line_mass_t()
     default_unit = unit_size(source.header_unit) if source.header_unit else None
+    stated = header_unit(header, col)  # net_mass_kg: a unit column saying otherwise is a contradiction, not a choice
     gc_was_enabled = gc.isenabled()
     gc.disable()  # a million small tuples hold no reference cycles: the collector would only walk them again
     try:
@@ -173,10 +174,10 @@ def declare(db: Workspace, imports: Path, year: int, mapping: Path | None = None
             unit_text = row[i_unit] if i_unit is not None else ""
             size = units.get(unit_text, False)
             if size is False:
-                size = units[unit_text] = _unit(unit_text, default_unit)
+                size = units[unit_text] = _unit(unit_text, default_unit, stated)
             if size is None:
                 bad.append((number, header[i_unit] if i_unit is not None else "unit", unit_text,
-                            "unit missing or unknown (kg, t, KGM, TNE; MWh for electricity)"))
+                            _unit_problem(unit_text, stated, header[i_mass])))
                 continue
             mass_t = mass * size[0]
             if not 0.0 <= mass_t <= limit:  # NaN, negative, infinite and implausible masses fail here
@@ -212,9 +213,17 @@ def declare(db: Workspace, imports: Path, year: int, mapping: Path | None = None
     return _summarise(year, Lines(rows, table, extra_cols), groups, problems, notes, bad, chase)
 
 
-def _unit(text: str, default: tuple[float, str] | None) -> tuple[float, bool] | None:
+def _unit(text: str, default: tuple[float, str] | None, stated: str | None) -> tuple[float, bool] | None:
     size = unit_size(text) if text.strip() else default
-    return None if size is None else (size[0], size[1] == "energy")
+    if size is None or (stated and text.strip() and size != unit_size(stated)):
+        return None
+    return size[0], size[1] == "energy"
+
+
+def _unit_problem(text: str, stated: str | None, mass_column: str) -> str:
+    if stated and text.strip() and unit_size(text) is not None:
+        return f"unit {text.strip()!r} contradicts the column {mass_column!r} ({stated})"
+    return "unit missing or unknown (kg, t, KGM, TNE; MWh for electricity)"
 
 
 def _bad_mass(mass_t: float, limit: float) -> str:
