@@ -97,6 +97,17 @@ def test_a_purchased_precursor_whose_cn_code_is_given_takes_that_code_s_benchmar
         assert round(slab, 3) == 1.204 and round(hrc, 3) == 1.266
 
 
+def test_a_purchased_clinker_with_its_cn_code_keeps_the_grey_clinker_benchmark() -> None:
+    """CN 2523 10 00 carries two benchmarks (grey 0.666, white 0.859); the purchased clinker's grade is not given,
+    so the lower one is used, never the white one, which would overstate the deduction. Mill 1 grinds 540,000 t of
+    its own clinker and 30,000 t bought into 600,000 t of cement (cement's own Column A benchmark is 0)."""
+    data = json.loads((EXAMPLES / "cement-clinker-two-cements.json").read_text())
+    assert data["definitive"]["precursors"][0]["cn_code"] == "25231000"
+    sefa = _sefa(data, 2026)
+    assert sefa[1].sefa == pytest.approx(CBAM_FACTOR[2026] * CEMENT_B * (540_000 + 30_000) / 600_000, rel=1e-12)
+    assert any("PP1" in n and "lowest" in n for n in sefa[1].notes)
+
+
 def test_producer_sefa_of_a_purchased_precursor_replaces_its_default_path() -> None:
     data = _without_precursor_cn(_steelworks())
     submission, result = recompute(from_dict(Submission, data))

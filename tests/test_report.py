@@ -160,3 +160,40 @@ def test_a_draft_rendered_in_this_process_reads_as_one_rendered_by_the_early_chi
     assert run.returncode == 0, run.stdout + run.stderr
     run = cbam("report", "check", str(here))
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_every_sefa_can_be_rebuilt_from_the_page() -> None:
+    """The verifier must be able to rebuild each good's SEFA from the draft (IR (EU) 2025/2620: own term plus the
+    precursors' SEFA per tonne): the chain table gives every node's benchmark, own term, precursors and SEFA."""
+    import re
+
+    from cbam_exchange.report.pdf import render_html
+
+    html, _, _ = render_html(ROOT / "examples/steelworks-bf-bof.json", None, None)
+    tables = re.findall(r'<table class="small sefa-chain">(.*?)</table>', html, re.S)
+    assert len(tables) == 2
+
+    def rows(table: str) -> list[list[str]]:
+        return [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
+                for tr in re.findall(r"<tr>(.*?)</tr>", table, re.S) if "<td" in tr]
+
+    nodes = {r[0]: r for r in rows(tables[1])}
+    sefa = {node: float(r[4]) for node, r in nodes.items()}
+    for node, (_, benchmark, own, precursors, value) in nodes.items():
+        parts = [] if precursors == "—" else [p.split() for p in precursors.split(";")]
+        rebuilt = float(own) + sum(float(amount) * sefa[name] for name, amount in parts)
+        assert float(value) == pytest.approx(rebuilt, abs=2e-5), node
+    # anchors typed from IR (EU) 2025/2620 Annex point 5 and the 2026 CBAM factor 0.975
+    assert nodes["P1"][1] == "0.086 (A)" and float(nodes["P1"][2]) == pytest.approx(0.975 * 0.086, abs=5e-6)
+    assert nodes["PP1"][1] == "1.361 (B)"  # CN 7202 11 20 as the definitive data give it
+    for row, text in rows(tables[0]):
+        total, terms = text.split(" = ")
+        rebuilt = 0.0
+        for term in terms.split(" + "):
+            if term.startswith("own "):
+                rebuilt += float(term.split()[1])
+            else:
+                name, amount, _, _, precursor_sefa = term.split()
+                assert float(precursor_sefa) == pytest.approx(sefa[name], abs=1e-5)
+                rebuilt += float(amount) * float(precursor_sefa)
+        assert float(total) == pytest.approx(rebuilt, abs=2e-5), row

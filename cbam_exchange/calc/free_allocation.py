@@ -50,6 +50,18 @@ class Term:
     value: float | None
 
 
+@dataclass(frozen=True)
+class NodeSefa:
+    """One process or purchased precursor of the chain: its benchmark, own term, precursors per tonne and solved
+    SEFA, so that every good's SEFA can be rebuilt by hand from the draft."""
+
+    node: str
+    benchmark: BenchmarkUsed | None
+    own: float | None  # CBAM factor x CSCF x benchmark, or the producer's SEFA
+    precursors: tuple[tuple[str, float], ...]  # (node, t per t)
+    sefa: float | None
+
+
 @dataclass
 class GoodSefa:
     row: int
@@ -63,6 +75,7 @@ class GoodSefa:
     benchmarks: list[BenchmarkUsed] = field(default_factory=list)
     terms: list[Term] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    chain: list[NodeSefa] = field(default_factory=list)
 
 
 @dataclass
@@ -171,7 +184,7 @@ def _purchased_default(category: str | None, country: str | None, routes: list[s
                        node: str, notes: list[str], cn_code: str | None = None) -> tuple[float | None, BenchmarkUsed]:
     letters = _route_letters(category, routes)
     if cn_code:  # the CN code is given (Annex IV 1.1 item 22(a)/23(a)): that code's benchmark, 2620 Annex point 5
-        known = _pick(node, (normalise_cn(cn_code),), "B", year, letters, notes, highest=True)
+        known = _pick(node, (normalise_cn(cn_code),), "B", year, letters, notes)  # several fit: the lowest
         if known.value is not None:
             return known.value, known
     codes = _category_codes(category)
@@ -236,8 +249,13 @@ def sefa_for_submission(submission: Submission, result: Recomputation, year: int
     solved, solver_note = solve_chain(matrix, own)
     if solver_note:
         notes.append(solver_note)
-    return {product.row: _good(product, result, index, solved, used, scale, year, factor, cscf, notes)
-            for product in result.products}
+    chain = [NodeSefa(node, used.get(node), own[k], tuple((ids[j], a) for j, a in enumerate(matrix[k]) if a),
+                      solved[k]) for k, node in enumerate(ids)]
+    goods = {product.row: _good(product, result, index, solved, used, scale, year, factor, cscf, notes)
+             for product in result.products}
+    for good in goods.values():
+        good.chain = chain
+    return goods
 
 
 def _good(product: ProductResult, result: Recomputation, index: dict[str, int], solved: list[float | None],
