@@ -41,3 +41,19 @@ def test_a_quality_value_outside_0_to_1_does_not_outrank_a_valid_one(header: str
     # RFC 9110 qvalues lie in 0..1: 'q=inf' (or 2) made Vietnamese outrank Turkish at the default q=1
     from cbam_exchange.i18n import negotiate
     assert negotiate(header) == "tr"
+
+
+def test_the_api_reads_lang_as_the_pages_do_and_refuses_an_unknown_one(client) -> None:
+    # ?lang=zh-CN or ?lang=TR answered in English without a word (the pages take both); ?lang=xx likewise, where
+    # `cbam validate --lang xx` is a usage error
+    import json
+    data = json.loads(STEEL.read_text(encoding="utf-8"))
+    data["processes"][0]["direct_emissions"] = -5.0
+    body = json.dumps(data).encode()
+    english = client.post("/api/validate", files={"file": ("s.json", body)}).json()
+    chinese = client.post("/api/validate?lang=zh", files={"file": ("s.json", body)}).json()
+    assert english["files"][0]["findings"][0]["message"] != chinese["files"][0]["findings"][0]["message"]
+    regional = client.post("/api/validate?lang=zh-CN", files={"file": ("s.json", body)})
+    assert regional.status_code == 200 and regional.json() == chinese
+    unknown = client.post("/api/validate?lang=xx", files={"file": ("s.json", body)})
+    assert unknown.status_code == 400 and "lang" in unknown.json()["error"] and "zh" in unknown.json()["error"]

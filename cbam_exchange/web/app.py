@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from cbam_exchange.i18n import gettext_for
+from cbam_exchange.i18n import LANGUAGES, gettext_for, language
 from cbam_exchange.resources import data_dir
 from cbam_exchange.web import analysis
 from cbam_exchange.web.pages import error_page, page, secure, user_language
@@ -180,6 +180,10 @@ class Uploads:
     async def api_validate(self, request: Request) -> Response:
         """Exactly the JSON of `cbam validate --format json FILE` (in `?lang=`); 4xx with the one-line message."""
         _ = gettext_for("en")
+        asked = request.query_params.get("lang")
+        lang = language(asked) if asked else "en"  # as the pages read it: zh-CN is zh, TR is tr
+        if lang is None:  # `cbam validate --lang xx` is a usage error too; English without a word would not say so
+            return _json({"error": f"lang must be one of {', '.join(LANGUAGES)} (found {asked!r})"}, 400)
         files = await self.files(request, _)
         if isinstance(files, tuple):
             return _json({"error": files[1]}, files[0])
@@ -191,7 +195,6 @@ class Uploads:
             return _json({"error": problem}, 422)
         if key is None:
             return _json(validation_json(result["document"]), 422)
-        lang = request.query_params.get("lang") or "en"
         return _json(findings_document(self.store.get(key), lang), 200)  # type: ignore[arg-type]
 
 
