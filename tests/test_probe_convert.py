@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.test_conventions import STEEL, cbam
 
 
@@ -55,3 +57,18 @@ def test_a_cell_that_could_not_be_read_is_named_when_converting(example_workbook
     assert len(warning) == 1 and "D_Processes!L16" in warning[0] and "'abc'" in warning[0]
     doc = json.loads((tmp_path / "odd.json").read_text(encoding="utf-8"))
     assert doc["processes"][0]["production"][0].get("amount") is None  # missing stays missing, not 0
+
+
+@pytest.mark.parametrize("name, said", [("x" * 40_000, "32,767"), ("Sinter\x01plant", "U+0001")])
+def test_text_a_workbook_cannot_carry_is_refused_not_written(blank: Path, tmp_path: Path, name: str,
+                                                             said: str) -> None:
+    # 40,000 characters were written, and the toolkit's own reader (like Excel) then refused the workbook; a control
+    # character made the sheet's XML ill-formed, a file Excel offers to 'repair'
+    data = json.loads(STEEL.read_text(encoding="utf-8"))
+    data["installation"]["name"] = name
+    source = tmp_path / "odd.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    target = tmp_path / "odd.xlsx"
+    run = cbam("convert", str(source), "--to", "ec-template", "--template", str(blank), "-o", str(target))
+    assert run.returncode == 2 and said in run.stderr and "A_InstData!" in run.stderr, run.stderr
+    assert not target.exists()

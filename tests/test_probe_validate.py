@@ -55,3 +55,18 @@ def test_a_fifo_or_a_device_is_refused_instead_of_waiting_for_ever(tmp_path) -> 
         run = cbam("validate", target)
         assert run.returncode == 2, run.stderr
         assert "not a regular file" in run.stdout + run.stderr and "empty" not in run.stdout + run.stderr
+
+
+def test_junit_stays_well_formed_xml_with_control_characters_in_supplier_text(tmp_path) -> None:
+    # a process named with \x01 or \x08 (pasted from another system) made the JUnit report unparseable for CI
+    import xml.etree.ElementTree as ET
+    data = json.loads(STEEL.read_text(encoding="utf-8"))
+    data["processes"][0]["name"] = "Sinter\x01plant\x08 \ufffe"
+    data["processes"][0]["direct_emissions"] = -5.0  # a finding whose message carries the name
+    path = tmp_path / "ctrl.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    run = cbam("validate", str(path), "--format", "junit")
+    assert run.returncode == 1
+    root = ET.fromstring(run.stdout.encode("utf-8"))
+    messages = [f.get("message") for f in root.iter("failure")]
+    assert any("Sinter\ufffdplant\ufffd" in m for m in messages), messages

@@ -8,6 +8,7 @@ JSON model path is kept as a second logical location.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -16,6 +17,9 @@ from cbam_exchange import __version__
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+# characters XML 1.0 cannot carry even escaped (control characters, U+FFFE/FFFF): supplier text pasted from other
+# systems has them, and ElementTree writes them as they are, making the report unparseable
+_NOT_XML = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _where(f: dict[str, Any]) -> str:
@@ -110,7 +114,7 @@ def junit(documents: list[dict[str, Any]]) -> str:
             total[key] += value
     for key, value in total.items():
         suites.set(key, str(value))
-    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+    return _NOT_XML.sub("\ufffd", ET.tostring(suites, encoding="unicode", xml_declaration=True)) + "\n"
 
 
 def _escape_data(text: str) -> str:

@@ -139,6 +139,20 @@ def _xml_value(value: Any) -> tuple[str, str]:
     return ' t="inlineStr"', f"<is><t{space}>{text}</t></is>"
 
 
+_CELL_TEXT_MAX = 32_767  # characters in one cell, Excel's limit (and the reader's)
+_NOT_XML = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _check_text(ref: CellRef, text: str) -> None:
+    """Refuse text no workbook can carry: the file written would be refused by Excel and by the reader."""
+    if len(text) > _CELL_TEXT_MAX:
+        raise WriteError(f"{ref}: the text has {len(text):,} characters; a cell holds at most {_CELL_TEXT_MAX:,}")
+    bad = _NOT_XML.search(text)
+    if bad:
+        raise WriteError(f"{ref}: the text holds the control character U+{ord(bad.group()):04X}, which a workbook "
+                         "cannot carry; remove it")
+
+
 def _patch_sheet(xml: bytes, values: dict[CellRef, Any], unlocked: set[int], drop_results: bool) -> bytes:
     if values:
         wanted = {ref.cell: (ref, value) for ref, value in values.items()}
@@ -153,6 +167,8 @@ def _patch_sheet(xml: bytes, values: dict[CellRef, Any], unlocked: set[int], dro
             if not style or int(style.group(1)) not in unlocked:
                 raise WriteError(f"{ref}: the cell is locked in the template; only input cells may be written")
             seen.add(ref.cell)
+            if isinstance(value, str):
+                _check_text(ref, value)
             typ, inner = _xml_value(value)
             attrs = _TYPE_ATTR.sub("", attrs)
             return f'<c r="{ref.cell}"{attrs}{typ}>{inner}</c>'.encode()
