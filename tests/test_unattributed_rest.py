@@ -103,3 +103,18 @@ def test_no_commission_example_has_a_misstatement_or_a_material_good(name: str) 
     j = _judge_file(_workbook("commission-examples", name))
     assert [i.id for i in j.items if i.klass == "misstatement"] == []
     assert all(g.material is False for g in j.goods if g.see)
+
+
+def test_a_rest_that_could_reach_5_percent_of_a_good_makes_materiality_not_assessable() -> None:
+    """150,000 tCO2e more indirect emissions than the three processes carry: on the pro-rata split the clinker
+    (row 3, P1's 78,200 MWh x 0.45 of 58,842 t attributed) would carry 150,000 x 35,190 / 58,842 / 1,150,000 =
+    0.0780 tCO2e/t against a threshold of 5 % of its SEE. Which process the rest belongs to is unknown, so the draft
+    cannot call the good below materiality: not assessable, and no favourable opinion."""
+    data = example(CEMENT)
+    data["emissions"]["ghg_balance"]["total_indirect"] += 150_000
+    j = judge(validate(Submission.from_dict(data)), parse_decisions(CLEAN_DECISIONS, "decisions.yaml"))
+    clinker = good(j, 3)
+    assert clinker.unassigned == pytest.approx(150_000 * 78_200 * 0.45 / 58_842 / 1_150_000, rel=1e-6)
+    assert clinker.unassigned > clinker.threshold and clinker.material is None
+    assert j.opinion.statement == NOT_VERIFIED
+    assert any("product row 3" in r and "assigned to no process" in r for r in j.opinion.reasons)

@@ -23,7 +23,7 @@ from cbam_exchange.verification.basis import Basis, basis_for
 from cbam_exchange.verification.chain import Chain, goods_using
 from cbam_exchange.verification.classes import Impact, Item
 from cbam_exchange.verification.decisions import Decisions
-from cbam_exchange.verification.rest import direct_rest_impacts, indirect_rest_item
+from cbam_exchange.verification.rest import ESTIMATE, direct_rest_impacts, indirect_rest_item
 from cbam_exchange.verification.rules import materiality
 from cbam_exchange.verification.sensitivity import direct_scale
 
@@ -66,11 +66,21 @@ class GoodMateriality:
         return sum(abs(i.absolute) for i in self._counted(self.impacts))
 
     @property
+    def unassigned(self) -> float:
+        """Gross of uncorrected emissions the installation emits but the file assigns to none of several processes
+        (the pro-rata estimate: shown, not counted, as the good's true share is unknown)."""
+        return sum(abs(i.absolute) for item, i in self.impacts
+                   if i.note == ESTIMATE and item.uncorrected and item.klass == "misstatement")
+
+    @property
     def material(self) -> bool | None:
-        """None where the good's SEE cannot be computed (then materiality cannot be assessed)."""
+        """None where materiality cannot be assessed: the good's SEE cannot be computed, or emissions assigned to no
+        process could, on the pro-rata estimate, take the good to 5 %."""
         if self.threshold is None:
             return None
-        return self.gross >= self.threshold and self.gross > 0
+        if self.gross >= self.threshold and self.gross > 0:
+            return True
+        return None if self.unassigned and self.gross + self.unassigned >= self.threshold else False
 
     @property
     def sefa_threshold(self) -> float | None:

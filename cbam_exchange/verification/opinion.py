@@ -12,6 +12,9 @@ from cbam_exchange.verification.materiality import GoodMateriality
 NOT_VERIFIED = "not verified"
 WITH_COMMENTS = "verified as satisfactory with comments"
 SATISFACTORY = "verified as satisfactory"
+_UNASSESSED = "SEE not computable"
+_UNASSIGNED = ("emissions of the installation assigned to no process could reach 5 % on the pro-rata estimate; the "
+               "verifier traces which process they belong to")
 
 
 @dataclass
@@ -39,8 +42,11 @@ def suggest_opinion(goods: list[GoodMateriality], items: list[Item]) -> Opinion:
                        "severity would prevent reasonable assurance")
     unassessed = [g for g in goods if g.material is None]
     if unassessed:
-        reasons.append("materiality cannot be assessed for "
-                       + ", ".join(f"product row {g.row}" for g in unassessed) + " (SEE not computable)")
+        for why, rows in ((_UNASSESSED, [g.row for g in unassessed if g.see is None]),
+                          (_UNASSIGNED, [g.row for g in unassessed if g.see is not None])):
+            if rows:
+                reasons.append("materiality cannot be assessed for "
+                               + ", ".join(f"product row {row}" for row in rows) + f" ({why})")
     if reasons:
         return Opinion(NOT_VERIFIED, reasons)
     remaining = [i for i in items if i.uncorrected]

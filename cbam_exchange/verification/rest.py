@@ -18,7 +18,7 @@ from cbam_exchange.verification.decisions import Decisions
 if TYPE_CHECKING:
     from cbam_exchange.verification.materiality import GoodMateriality
 
-_ESTIMATE = ("pro-rata estimate over the processes (UNCONFIRMED split: the file does not say which process the rest "
+ESTIMATE = ("pro-rata estimate over the processes (UNCONFIRMED split: the file does not say which process the rest "
              "belongs to), not counted; the verifier traces it")
 _NOT_COUNTED = "reported, not counted (Annex II good: direct emissions only)"
 
@@ -43,7 +43,7 @@ def rest_impacts(report: ValidationReport, chain: Chain, goods: dict[int, GoodMa
         if not missing:
             continue
         counted = single and (part == "direct" or g.basis.counts_indirect)
-        note = None if single else _ESTIMATE
+        note = None if single else ESTIMATE
         if part == "indirect" and not g.basis.counts_indirect:
             note = _NOT_COUNTED
         out.append(Impact(g.row, part, -missing, g.relative(-missing), counted, note))
