@@ -70,3 +70,16 @@ def test_junit_stays_well_formed_xml_with_control_characters_in_supplier_text(tm
     root = ET.fromstring(run.stdout.encode("utf-8"))
     messages = [f.get("message") for f in root.iter("failure")]
     assert any("Sinter\ufffdplant\ufffd" in m for m in messages), messages
+
+
+def test_the_summary_line_counts_unreadable_files_and_is_not_green(tmp_path) -> None:
+    # '0 error(s), 0 warning(s), 0 info, 0 waived in 2 file(s)' in bold green closed a run where a file was unreadable
+    broken = tmp_path / "broken.xlsx"
+    broken.write_text("not a workbook", encoding="utf-8")
+    run = cbam("validate", str(broken), str(STEEL), "--color", "always", "--jobs", "1")
+    assert run.returncode == 2
+    last = run.stdout.rstrip().splitlines()[-1]
+    assert "1 unreadable" in last and "in 2 file(s)" in last
+    assert "\x1b[31m" in last and "\x1b[32m" not in last  # red, not green
+    clean = cbam("validate", str(STEEL)).stdout.rstrip().splitlines()[-1]
+    assert "unreadable" not in clean

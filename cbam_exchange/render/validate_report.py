@@ -44,9 +44,11 @@ def text(documents: list[dict[str, Any]]) -> str:
         if not doc["findings"]:
             out.append("  no findings")
     out.append("")
+    unreadable = sum("unreadable" in doc for doc in documents)  # a file not read has no findings: not a clean run
     summary = (f"{totals['errors']} error(s), {totals['warnings']} warning(s), {totals['info']} info, "
-               f"{totals['waived']} waived in {len(documents)} file(s)")
-    out.append(click.style(summary, fg="red" if totals["errors"] else "green", bold=True))
+               f"{totals['waived']} waived" + (f", {unreadable} unreadable" if unreadable else "")
+               + f" in {len(documents)} file(s)")
+    out.append(click.style(summary, fg="red" if totals["errors"] or unreadable else "green", bold=True))
     return "\n".join(out) + "\n"
 
 
