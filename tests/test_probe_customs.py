@@ -119,3 +119,21 @@ def test_a_unit_column_that_contradicts_the_column_header_is_a_problem_line(db, 
     problems = {p[0]: p for p in decl.problems}
     assert sorted(problems) == [2, 4]
     assert problems[2][1] == "unit" and problems[2][2] == "t" and "net_mass_kg" in problems[2][3]
+
+
+def test_a_comma_separated_file_with_decimal_commas_is_read_as_such(db, tmp_path: Path) -> None:
+    # quoted "1,5" showed the file's decimal comma, yet "1,234" on the next line was read as 1234 kg (thousands):
+    # a factor of 1000 between two lines of one file
+    path = tmp_path / "imports.csv"
+    path.write_text('date,cn_code,country,net_mass,unit\n2026-03-15,72083900,CN,"1500,5",t\n'
+                    '2026-03-16,72083900,CN,"1,234",t\n', encoding="utf-8")
+    decl = declare(db, path, 2026)
+    assert not decl.problems
+    assert {line["line"]: line["net_mass_t"] for line in decl.lines} == {2: 1500.5, 3: 1.234}
+
+
+def test_a_comma_separated_file_with_decimal_points_keeps_its_thousands_commas(db, tmp_path: Path) -> None:
+    path = tmp_path / "imports.csv"
+    path.write_text('date,cn_code,country,net_mass,unit\n2026-03-15,72083900,CN,1.5,t\n'
+                    '2026-03-16,72083900,CN,"1,234",kg\n', encoding="utf-8")
+    assert {line["line"]: line["net_mass_t"] for line in declare(db, path, 2026).lines} == {2: 1.5, 3: 1.234}

@@ -198,10 +198,12 @@ def open_customs(path: Path, mapping: Mapping | None = None) -> CustomsFile:
         header = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
         index, unit, extra = _columns(path, header, mapping)
         rows: Iterator[tuple[int, list[str]]] = enumerate(reader, start=2)
-        decimal = mapping.decimal or ("." if delimiter == "," else None)
-        if decimal is None:  # a ';' or tab file: the first lines' masses tell the decimal mark
+        decimal = mapping.decimal
+        if decimal is None:  # the first lines' masses tell the decimal mark (a ',' file quotes "1,5")
             ahead = list(itertools.islice(rows, 10_000))
             decimal = _decimal_mark([r[index["net_mass"]] for _, r in ahead if len(r) > index["net_mass"]])
+            if decimal is None and delimiter == ",":
+                decimal = "."  # nothing decisive ("1,234" only): a ',' file most likely writes decimal points
             rows = itertools.chain(ahead, rows)
     except csv.Error:
         fh.close()
