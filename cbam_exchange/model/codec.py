@@ -8,7 +8,6 @@ Conversion is strict (unknown keys and wrong types are errors naming the path) s
 from __future__ import annotations
 
 import dataclasses
-import math
 import re
 import datetime as dt
 import types
@@ -96,9 +95,7 @@ def _convert(tp: Any, value: Any, path: str) -> Any:
         except OverflowError:  # an integer of hundreds of digits
             raise ModelError(path, "a finite number is expected", f"{str(value)[:20]}... ({len(str(value))} digits)"
                              ) from None
-        if not math.isfinite(number):  # NaN or infinity (YAML .nan/.inf, JSON NaN/Infinity): no measured quantity
-            raise ModelError(path, "a finite number is expected", value)
-        return number
+        return number  # NaN and infinity are kept: a submission's are rule SC-005's findings, at their path
     if tp is int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ModelError(path, "a whole number is expected", value)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +88,8 @@ def read_supplement(path: str | Path, for_file: str | Path | None = None) -> Def
         raise UnreadableInput(name, "unknown field", location=unknown[0])
     if for_file is not None:
         _check_workbook(name, data.get("workbook"), Path(for_file))
+    for where, number in _not_finite(data.get("definitive"), "definitive"):
+        raise UnreadableInput(name, "a finite number is expected", location=where, found=repr(number))
     try:
         definitive = from_dict(DefinitivePeriod, data.get("definitive") or {}, "definitive")
     except ModelError as exc:
@@ -95,6 +99,19 @@ def read_supplement(path: str | Path, for_file: str | Path | None = None) -> Def
         first = problems[0]
         raise UnreadableInput(name, first.message, location=first.path, found=repr(first.found)[:80])
     return definitive
+
+
+def _not_finite(node: Any, path: str) -> Iterator[tuple[str, float]]:
+    """NaN and infinity (YAML .nan/.inf, JSON NaN/Infinity) in a supplement: it is written by hand for one purpose,
+    so it is refused at once (a submission's are SC-005 findings instead); NaN would pass every range check."""
+    if isinstance(node, float) and not math.isfinite(node):
+        yield path, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _not_finite(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for k, value in enumerate(node):
+            yield from _not_finite(value, f"{path}[{k}]")
 
 
 def _check_workbook(name: str, workbook: Any, file: Path) -> None:
