@@ -197,3 +197,41 @@ def test_every_sefa_can_be_rebuilt_from_the_page() -> None:
                 assert float(precursor_sefa) == pytest.approx(sefa[name], abs=1e-5)
                 rebuilt += float(amount) * float(precursor_sefa)
         assert float(total) == pytest.approx(rebuilt, abs=2e-5), row
+
+
+def _default_column(html: str) -> dict[str, tuple[str, str]]:
+    """Row -> (default value, default table) as the goods section prints them."""
+    import re
+
+    table = html[html.index("<th>Default table</th>"):]
+    table = table[:table.index("</table>")]
+    return {row: (value.strip(), name.strip()) for row, value, name in re.findall(
+        r"<tr><td>(\d+)</td>\s*<td class=\"num\">(.*?)</td>\s*<td>(.*?)</td>", table, re.S)}
+
+
+@pytest.mark.parametrize("example", ["cement-clinker-two-cements", "steelworks-bf-bof"])
+def test_a_2023_report_is_compared_with_the_transitional_default_values(example: str, tmp_path: Path) -> None:
+    """A 2023 file falls under the transitional period: its goods are set beside the DG TAXUD transitional values
+    (one per good, all countries), never beside the definitive table of 2026, which did not exist then. Where the
+    toolkit's partial transitional copy has no line (steel), the draft prints a dash, as DV-002 says, not a value."""
+    import csv
+
+    from cbam_exchange.report.pdf import render_html
+
+    data = json.loads((ROOT / f"examples/{example}.json").read_text())
+    data["reporting_period"] = {"start": "2023-01-01", "end": "2023-12-31"}
+    source = tmp_path / f"{example}-2023.json"
+    source.write_text(json.dumps(data, ensure_ascii=False))
+    html, _, _ = render_html(source, None, None)
+    with (ROOT.parent / "shared/reference-data/default_values_transitional.csv").open(encoding="utf-8") as fh:
+        lines = {r["cn_code"].replace(" ", ""): r for r in csv.DictReader(fh)}
+    printed = _default_column(html)
+    assert set(printed) == {str(p["row"]) for p in data["products"]}
+    for product in data["products"]:
+        line = lines.get(product["cn_code"])  # cement's lines are exact 8-digit codes; steel's are absent
+        value, table = printed[str(product["row"])]
+        if line is None:
+            assert (value, table) == ("—", "—")
+        else:  # cement is judged on its total
+            assert float(value) == pytest.approx(float(line["total_tco2e_per_t"])) and table == "transitional (world)"
+    assert "DG TAXUD, Default values for the transitional period" in html and "2026/1740" not in html

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 _COLOURS = {"see": "#1f4e79", "declared": "#7fa7d1", "default": "#c55a11", "benchmark": "#70ad47"}
-_LABELS = {"see": "SEE recomputed", "declared": "SEE declared", "default": "default value (country)",
+_LABELS = {"see": "SEE recomputed", "declared": "SEE declared", "default": "default value of the period",
            "benchmark": "applicable CBAM benchmark (column A)"}
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from cbam_exchange import __version__
 from cbam_exchange.checks.run import ValidationReport
-from cbam_exchange.reference.tables import benchmarks, default_value
+from cbam_exchange.reference.tables import LAST_TRANSITIONAL_YEAR, applicable_default, benchmarks, manifest
 from cbam_exchange.report import numbers
 from cbam_exchange.report.chart import Bar, bar_chart, tornado_chart
 from cbam_exchange.verification.decisions import Decisions
@@ -76,7 +76,7 @@ def _precursors(report: ValidationReport, decisions: Decisions | None) -> list[d
     for pp, r in zip(s.purchased_precursors, report.result.purchased):
         d = extra.get(pp.id)
         default = "default" in (pp.see_direct_source or "").casefold()
-        dv = default_value(d.cn_code, pp.country_code, year) if default and d and d.cn_code else None
+        dv = applicable_default(d.cn_code, pp.country_code, year) if default and d and d.cn_code else None
         out.append({"pp": pp, "r": r, "extra": d, "default": default, "default_value": dv,
                     "upstream": decisions.upstream.get(pp.id) if decisions else None})
     return out
@@ -91,7 +91,8 @@ def _goods(report: ValidationReport, j: Judgement) -> list[dict[str, Any]]:
     for product, result, g in zip(s.products, report.result.products, j.goods):
         sp, rp = processes.get(result.process or "", (None, None))
         sharing = sum(1 for p in report.result.products if p.process and p.process == result.process)
-        dv = default_value(product.cn_code, s.installation.country_code, report.year) if product.cn_code else None
+        # the default values of the reporting period: a 2023 file is compared with the transitional values
+        dv = applicable_default(product.cn_code, s.installation.country_code, report.year)
         d = stated.get(product.row)
         quantity = d.quantity if d is not None and d.quantity is not None else None
         goods.append({"product": product, "result": result, "m": g, "default": dv, "risk": risks.get(product.row),
@@ -133,6 +134,8 @@ def draft_context(report: ValidationReport, evidence: dict[str, str], decisions:
         "flows": _flows(report), "precursors": _precursors(report, decisions),
         "materiality_rule": materiality_rule(), "decisions": decisions, "n": numbers,
         "declared_processes": {p.id: p for p in s.declared.processes} if s.declared and s.declared.available else {},
+        "default_table": manifest()["default_values_transitional" if report.year <= LAST_TRANSITIONAL_YEAR
+                                    else "default_values"],
         "evidence": evidence, "source_name": source_name, "generated": dt.date.today().isoformat(),
         "version": __version__,
     }

@@ -45,27 +45,41 @@ def warm_up() -> None:
 
 
 def _products(report: Any) -> tuple[list[dict[str, Any]], str]:
-    """Declared beside recomputed SEE per product, and the report's chart of them with the default value and the
-    lowest CBAM benchmark (direct SEE: the basis every good is priced on)."""
-    from cbam_exchange.reference.tables import benchmarks, default_value
-    from cbam_exchange.report.chart import Bar, bar_chart
+    """Declared beside recomputed SEE per product, and the report's chart of them (`product_bars`)."""
+    from cbam_exchange.report.chart import bar_chart
 
     s = report.submission
     declared = {p.row: p for p in s.declared.products} if s.declared and s.declared.available else {}
-    rows, bars = [], []
+    rows = []
     for product, result in zip(s.products, report.result.products):
         d = declared.get(product.row)
-        dv = default_value(product.cn_code, s.installation.country_code, report.year) if product.cn_code else None
-        lowest = min((b.value for b in benchmarks(product.cn_code)), default=None)
         rows.append({
             "row": product.row, "cn_code": product.cn_code, "name": product.name, "process": product.process,
             "declared": None if d is None else {"direct": d.see_direct, "indirect": d.see_indirect, "total": d.see_total},
             "recomputed": {"direct": result.see_direct, "indirect": result.see_indirect, "total": result.see_total},
         })
+    return rows, bar_chart(product_bars(report), unit="tCO2e/t (SEE direct)")
+
+
+def product_bars(report: Any) -> list[Any]:
+    """Per product, in SEE direct (one unit for every good): recomputed, declared, the default value of the
+    reporting period (the transitional value up to 2025) and the Column A benchmark where the CN code has one
+    (several routes: which applies depends on the process, so none is drawn; never a minimum over routes)."""
+    from cbam_exchange.reference.tables import applicable_default, benchmarks
+    from cbam_exchange.report.chart import Bar
+
+    s = report.submission
+    declared = {p.row: p for p in s.declared.products} if s.declared and s.declared.available else {}
+    bars = []
+    for product, result in zip(s.products, report.result.products):
+        d = declared.get(product.row)
+        dv = applicable_default(product.cn_code, s.installation.country_code, report.year)
+        column_a = [b.value for b in benchmarks(product.cn_code) if b.column == "A"]
         bars.append(Bar(f"{product.row}: {product.cn_code or '—'}",
                         {"see": result.see_direct, "declared": d.see_direct if d else None,
-                         "default": dv.direct if dv else None, "benchmark": lowest}))
-    return rows, bar_chart(bars, unit="tCO2e/t (SEE direct)")
+                         "default": dv.direct if dv else None,
+                         "benchmark": column_a[0] if len(column_a) == 1 else None}))
+    return bars
 
 
 def analyse(data: bytes, name: str) -> dict[str, Any]:
