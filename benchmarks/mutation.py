@@ -44,6 +44,8 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "annotate": ("cbam_exchange/writers/annotate.py", ["tests/test_annotate_teeth.py", "tests/test_annotate_edges.py"]),
     "xlsx_cells": ("cbam_exchange/readers/xlsx_cells.py", ["tests/test_reader_teeth.py", "tests/test_reader_edges.py"]),
     "xlsx_sheet": ("cbam_exchange/readers/xlsx_sheet.py", ["tests/test_reader_teeth.py", "tests/test_reader_edges.py"]),
+    "free_allocation": ("cbam_exchange/calc/free_allocation.py",
+                        ["tests/test_free_allocation_teeth.py", "tests/test_free_allocation.py"]),
     # the whole of calc/ and checks/ (issue 17's whole-directory score; hours on one worker)
     "calc_checks": ("cbam_exchange/calc/* cbam_exchange/checks/*",
                     ["tests/test_calc.py", "tests/test_rules.py", "tests/test_free_allocation.py",
