@@ -134,3 +134,146 @@ def test_unconfirmed_cscf_is_noted_and_confirmed_is_not(cscf: float) -> None:
     assert default_sefa("72083900", "TR", 2026).notes == []
     fa.free_allocation_figures()["cscf"]["confirmation"] = "UNCONFIRMED"
     assert any("CSCF taken as 0.8 (UNCONFIRMED" in n for n in default_sefa("72083900", "TR", 2026).notes)
+
+
+# --- actual-data path ----------------------------------------------------------------------------------------------
+
+def _chain_by_hand(scale: float, alloy_b: float) -> dict[str, float]:
+    """The steelworks example's chain: per-tonne amounts from its production and consumption figures."""
+    sinter = scale * _bm(_category("Sintered Ore"), "A", 2026)[0]
+    pig = scale * _bm(_category("Pig iron"), "A", 2026)[0] + 5_400_000 / 4_000_000 * sinter
+    alloy = scale * alloy_b
+    [slab_a] = _bm({"72071210"}, "A", 2026, {"C", "F"})  # basic oxygen steelmaking: BF/BOF routes C and F
+    slab = scale * slab_a + 3_950_000 / 4_600_000 * pig + 41_400 / 4_600_000 * alloy
+    [hrc_a] = _bm({"72083900", "72085120"}, "A", 2026)
+    return {"P1": sinter, "P2": pig, "PP1": alloy, "P3": slab, "P4": scale * hrc_a + 4_450_000 / 4_380_000 * slab}
+
+
+def test_chain_nodes_terms_and_goods_with_a_confirmed_cscf(cscf: float) -> None:
+    scale = _factor(2026) * cscf
+    [alloy_b] = _bm({"72021120"}, "B", 2026)  # PP1's CN code is given in the definitive-period data
+    want = _chain_by_hand(scale, alloy_b)
+    goods = _sefa(_steelworks(), 2026)
+    hrc, slab = goods[1], goods[3]
+    assert (hrc.row, hrc.cn_code, hrc.year, hrc.cbam_factor, hrc.cscf) == (1, "72083900", 2026, _factor(2026), cscf)
+    assert hrc.process == "P4" and slab.process == "P3" and hrc.reason is None and hrc.notes == []
+    assert hrc.sefa == pytest.approx(want["P4"], rel=1e-12) and slab.sefa == pytest.approx(want["P3"], rel=1e-12)
+    own, up = hrc.terms
+    assert (own.node, own.kind, own.per_unit, own.sefa) == ("P4", "own", None, None)
+    assert own.value == pytest.approx(scale * _bm({"72083900"}, "A", 2026)[0], rel=1e-12)
+    assert (up.node, up.kind) == ("P3", "precursor") and up.per_unit == pytest.approx(4_450_000 / 4_380_000)
+    assert up.sefa == pytest.approx(want["P3"]) and up.value == pytest.approx(up.per_unit * want["P3"])
+    assert [(b.node, b.column) for b in slab.benchmarks] == [("row 3", "A"), ("P2", "A"), ("PP1", "B")]
+    assert [b.value for b in slab.benchmarks] == [_bm({"72071210"}, "A", 2026, {"C", "F"})[0],
+                                                   _bm(_category("Pig iron"), "A", 2026)[0], alloy_b]
+    chain = {n.node: n for n in hrc.chain}
+    assert list(chain) == ["P1", "P2", "P3", "P4", "PP1"] and slab.chain == hrc.chain
+    for node, value in want.items():
+        assert chain[node].sefa == pytest.approx(value, rel=1e-12), node
+    assert chain["P3"].precursors == pytest.approx((("P2", 3_950_000 / 4_600_000), ("PP1", 41_400 / 4_600_000)))
+    assert chain["P3"].own == pytest.approx(scale * _bm({"72071210"}, "A", 2026, {"C", "F"})[0])
+    assert chain["P1"].precursors == () and chain["PP1"].own == pytest.approx(scale * alloy_b)
+    assert chain["P3"].benchmark.node == "P3" and chain["PP1"].benchmark.node == "PP1"
+
+
+def test_transitional_goods_keep_row_code_and_process() -> None:
+    reason = "no free-allocation adjustment in the transitional period (2025 is before 2026)"
+    goods = _sefa(_steelworks(), 2025)
+    assert [(g.row, g.cn_code, g.process, g.year, g.sefa, g.reason, g.cbam_factor, g.cscf, g.notes)
+            for g in goods.values()] == [(1, "72083900", "P4", 2025, None, reason, None, None, []),
+                                         (2, "72085120", "P4", 2025, None, reason, None, None, []),
+                                         (3, "72071210", "P3", 2025, None, reason, None, None, [])]
+
+
+def test_a_row_takes_its_own_cn_code_s_column_a_benchmark(cscf: float) -> None:
+    data = _steelworks()
+    data["products"][1]["cn_code"] = "72071210"  # a slab code on the hot strip mill: two column A routes, no route
+    scale = _factor(2026) * cscf
+    values = _bm({"72071210"}, "A", 2026)
+    goods = _sefa(data, 2026)
+    assert goods[2].terms[0].value == pytest.approx(scale * values[0])  # the lowest: route unknown on this process
+    assert goods[1].terms[0].value == pytest.approx(scale * min(_bm({"72083900", "72071210"}, "A", 2026)))
+    listed = ", ".join(f"{v:g}" for v in values)
+    assert any(n.startswith(f"row 2: several column A benchmarks fit ({listed}); the lowest") for n in goods[2].notes)
+
+
+def test_unknown_benchmark_and_amount_name_every_missing_node() -> None:
+    data = _steelworks()
+    data["products"][2]["cn_code"] = "76011000"  # no benchmark row: P3's own term is unknown
+    data["processes"][1]["production"][0]["amount"] = None  # P2's sinter per tonne is unknown
+    goods = _sefa(data, 2026)
+    assert goods[3].sefa is None and goods[3].reason == "no benchmark or amount for P3, P2"
+    assert goods[3].terms[2].value is not None  # PP1 is known
+    assert goods[1].sefa is None and goods[1].reason == "no benchmark or amount for P3"
+
+
+def _electricity_first(data: dict) -> dict:
+    data["processes"].insert(0, {"id": "P0", "category": "Electricity (export to EU)", "name": "Power plant",
+                                 "production": [{"route_index": 1, "route": "All production routes",
+                                                 "amount": 1000}],
+                                 "produced_for_market": 1000, "consumed_non_cbam": 0,
+                                 "measurable_heat_applicable": False, "waste_gases_applicable": False,
+                                 "direct_emissions": 500})
+    data["products"].append({"row": 4, "process": "Power plant", "cn_code": "27160000", "name": "Electricity"})
+    return data
+
+
+def test_an_electricity_process_has_no_adjustment_and_the_others_are_still_solved(cscf: float) -> None:
+    goods = _sefa(_electricity_first(_steelworks()), 2026)
+    want = _chain_by_hand(_factor(2026) * cscf, _bm({"72021120"}, "B", 2026)[0])
+    assert goods[4].sefa == 0.0 and goods[4].notes[-1] == ELECTRICITY_NOTE
+    chain = {n.node: n for n in goods[4].chain}
+    assert chain["P0"].own == 0.0 and chain["P0"].sefa == 0.0
+    assert goods[1].sefa == pytest.approx(want["P4"], rel=1e-12)
+
+
+def test_without_definitive_data_a_purchased_precursor_takes_its_category(cscf: float) -> None:
+    data = _steelworks()
+    data.pop("definitive", None)
+    lowest = _bm(_category("Alloys (FeMn, FeCr, FeNi)"), "B", 2026)[0]
+    goods = _sefa(data, 2026)
+    assert goods[3].sefa == pytest.approx(_chain_by_hand(_factor(2026) * cscf, lowest)["P3"], rel=1e-12)
+
+
+def test_a_given_producer_sefa_leaves_the_next_purchased_precursor_on_its_default_path(cscf: float) -> None:
+    data = _steelworks()
+    second = json.loads(json.dumps(data["purchased_precursors"][0]))
+    second.update(id="PP2", name="Second ferromanganese lot")
+    second["purchased"][0]["amount"], second["consumed_by"], second["consumed_other"] = 10_000, \
+        [{"process": "P3", "amount": 10_000}], 0
+    data["purchased_precursors"].append(second)
+    goods = _sefa(data, 2026, precursor_sefa={"PP1": 2.0})
+    chain = {n.node: n for n in goods[3].chain}
+    assert chain["PP1"].own == 2.0
+    assert chain["PP2"].own == pytest.approx(_factor(2026) * cscf * _bm(_category("Alloys (FeMn, FeCr, FeNi)"),
+                                                                        "B", 2026)[0])
+
+
+def _purchased_slab(data: dict, route: str, cn: str | None) -> dict:
+    pp = data["purchased_precursors"][0]
+    pp.update(category="Crude steel", name="Bought slab", country_code="TR")
+    pp["purchased"][0]["route"] = route
+    pp["routes"] = [route]
+    for d in data["definitive"]["precursors"]:
+        d.pop("cn_code", None)
+        if cn:
+            d["cn_code"] = cn
+    return data
+
+
+def test_a_purchased_bof_slab_with_its_cn_code_takes_the_bof_route(cscf: float) -> None:
+    data = _purchased_slab(_steelworks(), "Basic oxygen steelmaking", "72071210")
+    [bof] = _bm({"72071210"}, "B", 2026, {"C", "F"})
+    assert bof > min(_bm({"72071210"}, "B", 2026))  # the route decides
+    chain = {n.node: n for n in _sefa(data, 2026)[3].chain}
+    assert chain["PP1"].own == pytest.approx(_factor(2026) * cscf * bof)
+    assert chain["PP1"].benchmark.routes == ("C", "F")
+
+
+def test_a_purchased_slab_known_by_category_takes_the_routes_of_the_country_s_default_values(cscf: float) -> None:
+    data = _purchased_slab(_steelworks(), "All production routes", None)
+    codes = _category("Crude steel")
+    letters = {r for cn in codes if (dv := default_value(cn, "TR", 2026)) and dv.route for r in dv.route.split("/")}
+    assert letters and letters != {r["route_indicator"] for r in _csv("cbam_benchmarks.csv") if r["cn_code"] in codes}
+    chain = {n.node: n for n in _sefa(data, 2026)[3].chain}
+    assert chain["PP1"].own == pytest.approx(_factor(2026) * cscf * _bm(codes, "B", 2026, letters)[0])
