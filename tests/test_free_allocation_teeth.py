@@ -278,3 +278,46 @@ def test_a_purchased_slab_known_by_category_takes_the_routes_of_the_country_s_de
     assert letters and letters != {r["route_indicator"] for r in _csv("cbam_benchmarks.csv") if r["cn_code"] in codes}
     chain = {n.node: n for n in _sefa(data, 2026)[3].chain}
     assert chain["PP1"].own == pytest.approx(_factor(2026) * cscf * _bm(codes, "B", 2026, letters)[0])
+
+
+def test_a_cn_code_with_no_default_value_and_no_benchmark_has_no_route() -> None:
+    got = default_sefa("99999999", "TR", 2026)
+    assert got.route is None and got.sefa is None and got.reason.startswith("no column B benchmark for CN 99999999")
+
+
+def test_a_purchased_aluminium_known_by_category_takes_its_country_s_route(cscf: float) -> None:
+    """Ukraine's default values for unwrought aluminium are on route L (secondary); without the country they are K."""
+    data = _steelworks()
+    pp = data["purchased_precursors"][0]
+    pp.update(category="Unwrought aluminium", name="Bought aluminium", country_code="UA")
+    for d in data["definitive"]["precursors"]:
+        d.pop("cn_code", None)
+    codes = _category("Unwrought aluminium")
+    secondary, primary = _bm(codes, "B", 2026, {"L"})[0], _bm(codes, "B", 2026, {"K"})[0]
+    assert secondary != primary
+    chain = {n.node: n for n in _sefa(data, 2026)[3].chain}
+    assert chain["PP1"].own == pytest.approx(_factor(2026) * cscf * secondary)
+
+
+def test_a_row_without_a_cn_code_adds_no_code_to_its_process(cscf: float) -> None:
+    data = _steelworks()
+    data["products"][1]["cn_code"] = None
+    chain = {n.node: n for n in _sefa(data, 2026)[1].chain}
+    assert chain["P4"].benchmark.cn_codes == ("72083900",)
+
+
+def test_a_purchased_precursor_without_any_benchmark_leaves_its_consumers_unknown() -> None:
+    data = _steelworks()
+    data["purchased_precursors"][0].update(category="Electricity (export to EU)")
+    for d in data["definitive"]["precursors"]:
+        d.pop("cn_code", None)
+    assert _bm(_category("Electricity (export to EU)"), "B", 2026) == []
+    goods = _sefa(data, 2026)
+    assert goods[3].sefa is None and goods[3].reason == "no benchmark or amount for PP1"
+
+
+def test_a_product_of_an_unknown_process_says_so() -> None:
+    data = _steelworks()
+    data["products"][1]["process"] = "No such mill"
+    goods = _sefa(data, 2026)
+    assert goods[2].sefa is None and goods[2].reason == "product row 2: its production process is not known"
