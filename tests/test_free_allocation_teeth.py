@@ -321,3 +321,26 @@ def test_a_product_of_an_unknown_process_says_so() -> None:
     data["products"][1]["process"] = "No such mill"
     goods = _sefa(data, 2026)
     assert goods[2].sefa is None and goods[2].reason == "product row 2: its production process is not known"
+
+
+def test_two_consumption_lines_to_the_same_process_add_up(cscf: float) -> None:
+    data = _steelworks()
+    data["purchased_precursors"][0]["consumed_by"] = [{"process": "P3", "amount": 20_700},
+                                                      {"process": "P3", "amount": 20_700}]
+    want = _chain_by_hand(_factor(2026) * cscf, _bm({"72021120"}, "B", 2026)[0])  # 41,400 t in all, as before
+    goods = _sefa(data, 2026)
+    assert {n.node: n for n in goods[1].chain}["P3"].sefa == pytest.approx(want["P3"], rel=1e-12)
+    assert goods[1].sefa == pytest.approx(want["P4"], rel=1e-12)
+
+
+def test_a_chain_that_consumes_all_it_makes_has_no_sefa_and_says_why() -> None:
+    """The slab shop takes back hot-rolled coil so that slab -> coil -> slab returns exactly one tonne: I - A is
+    singular, no SEFA exists."""
+    data = _steelworks()
+    p3, p4 = data["processes"][2], data["processes"][3]
+    p3_out, p4_out, p3_to_p4 = 4_600_000, 4_380_000, 4_450_000
+    p4["consumed_by"] = [{"process": "P3", "amount": p3_out * p4_out / p3_to_p4}]
+    p4["produced_for_market"] = p4_out - p3_out * p4_out / p3_to_p4
+    goods = _sefa(data, 2026)
+    assert goods[1].sefa is None
+    assert any("I - A is singular" in n for n in goods[1].notes)
