@@ -3,9 +3,11 @@ and how strongly: row g of L = (I - A)^-1 gives dSEE_g / dSE_j for every node j 
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
-from cbam_exchange.calc.results import Recomputation
+from cbam_exchange.calc.results import ProductResult, Recomputation
 from cbam_exchange.calc.see_solver import SingularChain, solve_linear
 from cbam_exchange.model.submission import Submission
 
@@ -62,6 +64,22 @@ def build_chain(submission: Submission, result: Recomputation) -> Chain:
             if level:
                 matrix[index[use.process]][index[producer]] += use.amount / level
     return Chain(ids, kinds, matrix, levels, uses)
+
+
+G = TypeVar("G")
+
+
+def goods_on_chain(chain: Chain, result: Recomputation, goods: Mapping[int, G]
+                   ) -> Iterator[tuple[ProductResult, G, list[float]]]:
+    """Each product judged in `goods` whose process is on the chain, with its good and its row of (I - A)^-1;
+    a product without a process, off the chain or on a singular chain has no share to receive."""
+    for product in result.products:
+        g = goods.get(product.row)
+        if g is None or product.process is None or product.process not in chain.ids:
+            continue
+        ell = chain.leontief_row(product.process)
+        if ell is not None:
+            yield product, g, ell
 
 
 def goods_using(chain: Chain, result: Recomputation, node: str) -> list[int]:

@@ -20,7 +20,7 @@ from cbam_exchange.checks.rules.arithmetic import TOLERANCE
 from cbam_exchange.checks.run import ValidationReport
 from cbam_exchange.model.paths import set_path
 from cbam_exchange.verification.basis import Basis, basis_for
-from cbam_exchange.verification.chain import Chain, goods_using
+from cbam_exchange.verification.chain import Chain, goods_on_chain, goods_using
 from cbam_exchange.verification.classes import Impact, Item
 from cbam_exchange.verification.decisions import Decisions
 from cbam_exchange.verification.rest import ESTIMATE, direct_rest_impacts, indirect_rest_item
@@ -220,13 +220,7 @@ def _pro_rata(item: Item, report: ValidationReport, chain: Chain, goods: dict[in
     old, new = direct
     if not old or old == new:
         return
-    for product in report.result.products:
-        g = goods.get(product.row)
-        if g is None or product.process is None or product.process not in chain.ids:
-            continue
-        ell = chain.leontief_row(product.process)
-        if ell is None:
-            continue
+    for _, g, ell in goods_on_chain(chain, report.result, goods):
         absolute = direct_scale(report.result, chain, ell) * (old - new) / old
         if absolute:
             item.impacts.append(Impact(g.row, "direct", absolute, g.relative(absolute), False,

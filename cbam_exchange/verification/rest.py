@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from cbam_exchange.checks.rules.balance import rest_explained
 from cbam_exchange.checks.run import ValidationReport
 from cbam_exchange.reference import plausibility
-from cbam_exchange.verification.chain import Chain
+from cbam_exchange.verification.chain import Chain, goods_on_chain
 from cbam_exchange.verification.classes import Impact, Item
 from cbam_exchange.verification.decisions import Decisions
 
@@ -31,13 +31,7 @@ def rest_impacts(report: ValidationReport, chain: Chain, goods: dict[int, GoodMa
         return []
     single = len([p for p in report.result.processes if p.activity_level]) == 1
     out = []
-    for product in report.result.products:
-        g = goods.get(product.row)
-        if g is None or product.process is None or product.process not in chain.ids:
-            continue
-        ell = chain.leontief_row(product.process)
-        if ell is None:
-            continue
+    for _, g, ell in goods_on_chain(chain, report.result, goods):
         missing = sum(ell[chain.index(p.id)] * rest * weights.get(p.id, 0.0) / total / p.activity_level
                       for p in report.result.processes if p.activity_level and p.id in chain.ids)
         if not missing:

@@ -44,12 +44,17 @@ def warm_up() -> None:
     benchmarks("72081000")
 
 
+def _declared(s: Any) -> dict[int, Any]:
+    """Product row -> the SEE the file declares for it (none where the file declares nothing)."""
+    return {p.row: p for p in s.declared.products} if s.declared and s.declared.available else {}
+
+
 def _products(report: Any) -> tuple[list[dict[str, Any]], str]:
     """Declared beside recomputed SEE per product, and the report's chart of them (`product_bars`)."""
     from cbam_exchange.report.chart import bar_chart
 
     s = report.submission
-    declared = {p.row: p for p in s.declared.products} if s.declared and s.declared.available else {}
+    declared = _declared(s)
     rows = []
     for product, result in zip(s.products, report.result.products):
         d = declared.get(product.row)
@@ -69,7 +74,7 @@ def product_bars(report: Any) -> list[Any]:
     from cbam_exchange.report.chart import Bar
 
     s = report.submission
-    declared = {p.row: p for p in s.declared.products} if s.declared and s.declared.available else {}
+    declared = _declared(s)
     bars = []
     for product, result in zip(s.products, report.result.products):
         d = declared.get(product.row)
